@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health, language, views
+
+admin.site.site_header = "Koproduktion"
+admin.site.site_title = "Koproduktion"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("language/", language.switch_language, name="switch_language"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("stakeholders.urls")),
+]

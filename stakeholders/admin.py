@@ -1,0 +1,185 @@
+"""The back office. Staff of an organisation see and change only their organisations' objects."""
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Invitation, Membership, Organisation, User
+
+
+class OrganisationScopedAdmin(admin.ModelAdmin):
+    """Scopes lists, objects and organisation choices to where the user holds the staff role.
+
+    Objects outside that scope are missing from the queryset, so editing an URL to reach them
+    ends on the admin's "does not exist" page. Superusers see everything.
+    """
+
+    organisation_lookup = "organisation"
+
+    def scoped_organisations(self, request):
+        return Organisation.objects.where_staff(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.organisation_lookup}__in": self.scoped_organisations(request)})
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("stakeholders.work_in_back_office")
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = self.scoped_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """People are platform-wide; only superusers (or holders of Django's user permissions) see them."""
+
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "display_name", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "first_name", "last_name", "bio", "phone", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["user", "role", "status", "is_multiplier", "is_listed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "pk"
+    list_display = ["name", "city", "district", "contact_email", "created_at"]
+    list_filter = ["city", "district"]
+    search_fields = ["name", "purpose", "description", "city", "district"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["partners"]
+    inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["slug"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganisationScopedAdmin):
+    list_display = ["user", "organisation", "role", "status", "is_multiplier", "is_listed", "requested_at", "decided_at"]
+    list_filter = ["status", "role", "is_multiplier", "organisation"]
+    search_fields = ["user__display_name", "organisation__name", "message"]
+    list_select_related = ["user", "organisation"]
+    readonly_fields = ["user", "organisation", "role", "status", "is_listed", "message", "requested_at", "decided_at", "decided_by"]
+    fields = readonly_fields[:6] + ["is_multiplier"] + readonly_fields[6:]
+    actions = ["approve", "decline", "mark_multiplier", "unmark_multiplier"]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f != "organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # superusers adding a membership by hand
+            return ["decided_at", "decided_by", "requested_at"]
+        return self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "organisation", "role", "status", "is_multiplier", "is_listed", "message"]
+        return self.fields
+
+    def _decide(self, request, queryset, approve):
+        done = 0
+        for membership in queryset.select_related("organisation"):
+            if not request.user.has_perm("stakeholders.decide_membership", membership):
+                continue
+            try:
+                services.membership_decide(membership=membership, decided_by=request.user, approve=approve)
+            except services.MembershipError as error:
+                self.message_user(request, f"{membership}: {error}", messages.WARNING)
+            else:
+                done += 1
+        return done
+
+    @admin.action(description=_("Approve selected requests"))
+    def approve(self, request, queryset):
+        done = self._decide(request, queryset, approve=True)
+        self.message_user(request, ngettext("%d request approved.", "%d requests approved.", done) % done)
+
+    @admin.action(description=_("Decline selected requests"))
+    def decline(self, request, queryset):
+        done = self._decide(request, queryset, approve=False)
+        self.message_user(request, ngettext("%d request declined.", "%d requests declined.", done) % done)
+
+    def _set_multiplier(self, request, queryset, value):
+        done = 0
+        for membership in queryset:
+            try:
+                services.membership_set_multiplier(membership=membership, value=value)
+            except services.MembershipError as error:
+                self.message_user(request, f"{membership}: {error}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, ngettext("%d membership changed.", "%d memberships changed.", done) % done)
+
+    @admin.action(description=_("Mark as multiplier"))
+    def mark_multiplier(self, request, queryset):
+        self._set_multiplier(request, queryset, True)
+
+    @admin.action(description=_("Remove multiplier mark"))
+    def unmark_multiplier(self, request, queryset):
+        self._set_multiplier(request, queryset, False)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(OrganisationScopedAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    fields = ["organisation", "email", "role"]
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else ["role"]
+
+    def save_model(self, request, obj, form, change):
+        invitation = services.invitation_create(
+            organisation=obj.organisation, email=obj.email, role=obj.role, invited_by=request.user
+        )
+        obj.pk = invitation.pk

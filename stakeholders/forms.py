@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, User
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra fields on allauth's signup form: how others see you, and your language."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("Shown to others instead of your email address."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices, initial=User.Language.GERMAN)
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.language = self.cleaned_data["language"]
+        user.save(update_fields=["display_name", "language"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "phone", "language"]
+
+
+class MembershipRequestForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in Membership.REQUESTABLE_ROLES],
+    )
+    message = forms.CharField(
+        label=_("Message to the staff (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_listed = forms.BooleanField(
+        label=_("Show my display name and role on the organisation's page"), required=False
+    )

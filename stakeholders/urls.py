@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stakeholders"
+
+urlpatterns = [
+    path("organisations/", views.OrganisationListView.as_view(), name="organisations"),
+    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
+    path("organisations/<slug:slug>/join/", views.membership_request_view, name="join"),
+    path("memberships/<int:pk>/leave/", views.membership_leave_view, name="leave"),
+    path("invitations/<str:token>/", views.invitation_view, name="invitation"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
+    path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+]
