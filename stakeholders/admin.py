@@ -89,6 +89,9 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["slug"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
 
 @admin.register(Membership)
 class MembershipAdmin(OrganisationScopedAdmin):

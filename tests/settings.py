@@ -1,0 +1,14 @@
+"""Test settings: the real settings, with http allowed so the test client and live server work."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+
+from coproduction.settings import *  # noqa: E402,F403
+
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests serve static files from their source folders; production serves the collected,
+# hashed copies from STATIC_ROOT.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
