@@ -1,0 +1,327 @@
+"""Proposals on Bovaird's matrix, calls for ideas, and what people do with proposals."""
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coproduction.modes import Delivery, Planning, cell_for
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Channel(models.TextChoices):
+    """How a contribution reached the platform; anything but ONLINE was entered by staff."""
+
+    ONLINE = "online", _("Online")
+    PHONE = "phone", _("Phone")
+    PAPER = "paper", _("Paper form")
+    DROP_IN = "drop_in", _("Drop-in")
+    ROUND_TABLE = "round_table", _("Round table")
+
+
+class AssistedMixin(models.Model):
+    """Staff may enter a contribution for a participant who took part offline, with consent."""
+
+    entered_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by staff"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    consent_recorded = models.BooleanField(_("participant consented"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_assisted(self):
+        return self.channel != Channel.ONLINE
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CallQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(deadline__gte=timezone.localdate())
+
+
+class Call(models.Model):
+    """A question an organisation puts to its stakeholders, open for ideas until a deadline."""
+
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.CASCADE, related_name="calls", verbose_name=_("organisation")
+    )
+    title = models.CharField(_("question"), max_length=200)
+    description = models.TextField(_("background"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call for ideas")
+        verbose_name_plural = _("calls for ideas")
+        ordering = ["-deadline"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:call", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.deadline >= timezone.localdate()
+
+
+class ProposalQuerySet(models.QuerySet):
+    def published(self):
+        return self.exclude(status__in=[Proposal.Status.DRAFT])
+
+    def visible_to(self, user):
+        """Twin of the rule proposals.view_proposal: drafts are private to their author."""
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
+
+    def in_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def for_list(self):
+        return self.select_related("organisation", "category", "author").only(
+            "id", "title", "summary", "status", "planning", "delivery", "district", "support_count",
+            "comment_count", "pledge_count", "published_at", "last_activity_at", "created_at", "is_hidden",
+            "organisation__name", "organisation__slug", "category__name", "author__display_name",
+        )
+
+
+class Proposal(AssistedMixin):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_DELIVERY = "in_delivery", _("In delivery")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    EDITABLE_STATUSES = [Status.DRAFT, Status.PUBLISHED]
+    SUPPORTABLE_STATUSES = [Status.PUBLISHED, Status.UNDER_REVIEW, Status.ACCEPTED, Status.IN_DELIVERY]
+    OPEN_FOR_PLEDGES = SUPPORTABLE_STATUSES
+
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("organisation")
+    )
+    partner_organisations = models.ManyToManyField(
+        "stakeholders.Organisation", blank=True, related_name="co_owned_proposals",
+        verbose_name=_("co-owning partner organisations"),
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals", verbose_name=_("call for ideas")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals", verbose_name=_("category")
+    )
+    author = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals", verbose_name=_("author")
+    )
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.CharField(
+        _("summary in plain language"), max_length=300,
+        help_text=_("Two or three short sentences that everyone understands."),
+    )
+    text = models.TextField(_("proposal"), max_length=10000, validators=[MaxLengthValidator(10000)])
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    estimated_cost = models.DecimalField(
+        _("estimated cost (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    planning = models.CharField(_("who plans"), max_length=20, choices=Planning.choices)
+    delivery = models.CharField(_("who delivers"), max_length=20, choices=Delivery.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    pledge_count = models.PositiveIntegerField(_("pledges"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_cost__gte=0), name="proposal_cost_not_negative"),
+            models.CheckConstraint(condition=Q(planning__in=Planning.values), name="proposal_planning_valid"),
+            models.CheckConstraint(condition=Q(delivery__in=Delivery.values), name="proposal_delivery_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "under_review", "accepted", "in_delivery",
+                                        "completed", "rejected", "withdrawn"]),
+                name="proposal_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="proposal_newest"),
+            models.Index(fields=["status", "-support_count", "-id"], name="proposal_most_supported"),
+            models.Index(fields=["status", "-comment_count", "-id"], name="proposal_most_discussed"),
+            models.Index(fields=["status", "-last_activity_at", "-id"], name="proposal_recently_active"),
+            models.Index(fields=["organisation", "status"], name="proposal_org_status"),
+            models.Index(fields=["planning", "delivery", "status"], name="proposal_mode"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:detail", args=[self.pk])
+
+    @property
+    def cell(self):
+        return cell_for(self.planning, self.delivery)
+
+
+class Support(AssistedMixin):
+    """One person's support for a proposal; assisted supports are entered by staff."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, null=True, blank=True, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="support_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(entered_by__isnull=False, consent_recorded=True),
+                name="support_has_person_or_assisted_consent",
+            ),
+        ]
+
+
+class Follow(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "proposal"], name="follow_once_per_person")]
+
+
+class Comment(AssistedMixin):
+    EDIT_WINDOW_MINUTES = 15
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
+    text = models.TextField(_("comment"), max_length=3000, validators=[MaxLengthValidator(3000)])
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["proposal", "parent", "created_at"], name="comment_thread")]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Pledge(AssistedMixin):
+    """What someone would bring to a proposal: the resources side of co-production."""
+
+    class Kind(models.TextChoices):
+        TIME = "time", _("Time")
+        SKILLS = "skills", _("Knowledge and skills")
+        CONTACTS = "contacts", _("Contacts")
+        ROOM = "room", _("Room or equipment")
+        MONEY = "money", _("Money")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="pledges")
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="pledges")
+    kind = models.CharField(_("what you bring"), max_length=20, choices=Kind.choices)
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=0) | Q(hours__isnull=True), name="pledge_hours_not_negative"),
+            models.CheckConstraint(condition=Q(amount__gte=0) | Q(amount__isnull=True), name="pledge_amount_not_negative"),
+            models.CheckConstraint(condition=~Q(kind="time") | Q(hours__gt=0), name="pledge_time_has_hours"),
+            models.CheckConstraint(condition=~Q(kind="money") | Q(amount__gt=0), name="pledge_money_has_amount"),
+        ]
+        indexes = [models.Index(fields=["proposal", "kind"], name="pledge_by_kind")]
+
+
+class StatusChange(models.Model):
+    """One step in a proposal's public history, with the organisation's official response."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    response = models.TextField(_("official response"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+
+class Report(models.Model):
+    """Someone flags a proposal or a comment for moderation."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Content hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    reporter = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("what is wrong"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_queue")]
