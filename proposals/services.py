@@ -298,7 +298,11 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
 @transaction.atomic
 def report_decide(*, report, moderator, hide, reason=""):
     """Staff act on a report: hide the content (with a reason) or dismiss the report."""
-    report = Report.objects.select_for_update().select_related("proposal__organisation", "comment").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("proposal__organisation", "comment")
+        .get(pk=report.pk)
+    )
     if report.status != Report.Status.OPEN:
         raise ProposalError(_("This report has already been dealt with."))
     if hide:
