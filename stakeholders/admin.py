@@ -62,6 +62,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+    # Django's two-pane selector widget fails axe (an aria-label on a span); plain multi-selects pass.
+    filter_horizontal = []
 
 
 class MembershipInline(admin.TabularInline):
@@ -83,7 +86,6 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     list_filter = ["city", "district"]
     search_fields = ["name", "purpose", "description", "city", "district"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["partners"]
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -10,6 +11,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services called directly speak English in tests; requests choose their language themselves."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ def test_compiled_file_matches_the_translations():
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed (make test installs it)")
 def test_no_user_facing_string_is_missing_from_the_translations(tmp_path):
-    for name in ["manage.py", "coproduction", "stakeholders", "templates", "locale"]:
+    apps = [path.parent.name for path in ROOT.glob("*/apps.py")]
+    for name in ["manage.py", "templates", "locale", *apps]:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))

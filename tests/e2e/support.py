@@ -1,0 +1,133 @@
+"""Helpers for the browser journeys: axe checks that cannot be forgotten, and the site's own words.
+
+Every main-frame navigation of a page made by the ``new_page``/``page`` fixtures is recorded;
+``checked(page)`` runs axe on the current document and crosses its address off. A test that
+ends with an address visited but never checked fails at teardown, so every page a journey
+reaches gets its accessibility check.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from urllib.parse import urldefrag
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
+from django.utils.text import capfirst
+
+FAILING_IMPACTS = ("serious", "critical")
+
+_axe = Axe()
+_logs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def tr(msgid, language="de"):
+    """The text the site shows for ``msgid`` in ``language``, from the same catalogues it renders with.
+
+    Journeys find labels and buttons with it, so they keep passing while translations change.
+    """
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+def trn(singular, plural, number, language="de"):
+    with translation.override(language):
+        return translation.ngettext(singular, plural, number)
+
+
+def field(scope, msgid, language="de"):
+    """The form control whose label is exactly the site's text for ``msgid`` (Django adds the colon)."""
+    text = capfirst(tr(msgid, language))
+    return scope.get_by_label(re.compile(r"^\s*" + re.escape(text) + r"\s*:?\s*$"))
+
+
+def _address(url):
+    return urldefrag(url).url
+
+
+class VisitLog:
+    """The main-frame addresses a page navigated to, and which of them were axe-checked."""
+
+    def __init__(self, page):
+        self.unchecked = []
+        self.checked = []
+        page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame):
+        if frame.parent_frame is None and frame.url != "about:blank":
+            self.unchecked.append(_address(frame.url))
+
+    def mark_checked(self, url):
+        address = _address(url)
+        self.unchecked = [visited for visited in self.unchecked if visited != address]
+        self.checked.append(address)
+
+
+def track(page):
+    _logs[page] = VisitLog(page)
+    return page
+
+
+def unchecked_addresses(page):
+    log = _logs.get(page)
+    return list(dict.fromkeys(log.unchecked)) if log else []
+
+
+def format_violations(url, violations):
+    lines = [f"axe found {len(violations)} serious/critical accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"][:10]:
+            target = " ".join(str(part) for part in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"      at {target}: {summary}")
+        if len(violation["nodes"]) > 10:
+            lines.append(f"      … and {len(violation['nodes']) - 10} more element(s)")
+    return "\n".join(lines)
+
+
+def checked(page):
+    """Run axe on the page as it is now; fail on any serious or critical violation."""
+    page.wait_for_load_state("load")
+    results = _axe.run(page)
+    violations = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+    log = _logs.get(page)
+    if log is not None:
+        log.mark_checked(page.url)
+    if violations:
+        pytest.fail(format_violations(page.url, violations), pytrace=False)
+    return page
+
+
+def visit(page, path):
+    """Open ``path`` (relative to the live server) as a person typing the address, then axe-check it."""
+    response = page.goto(path)
+    assert response is not None and response.ok, f"GET {path} answered {response and response.status}"
+    return checked(page)
+
+
+def fill_login_form(page, email, password):
+    """Fills allauth's sign-in form on the current page and submits it."""
+    main = page.locator("main")
+    field(main, "Email").fill(email)
+    field(main, "Password").fill(password)
+    main.get_by_role("button", name=tr("Sign In")).click()
+
+
+def assert_no_horizontal_scroll(page, width):
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        culprits = page.evaluate(
+            """(width) => Array.from(document.querySelectorAll('body *'))
+                .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+                .slice(0, 8)
+                .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '')
+                    + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)')""",
+            width,
+        )
+        pytest.fail(
+            f"{page.url} scrolls sideways at {width}px: scrollWidth is {scroll_width}px. Too wide: {', '.join(culprits)}",
+            pytrace=False,
+        )
