@@ -1,10 +1,13 @@
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from proposals.models import Proposal
 from stakeholders.models import Organisation
 
 from .forms import AccessibilityFeedbackForm
+from .modes import Delivery, Planning, cell_for
 
 
 def home(request):
@@ -22,3 +25,17 @@ def accessibility(request):
             return redirect("accessibility")
         return render(request, "coproduction/accessibility.html", {"form": form}, status=400)
     return render(request, "coproduction/accessibility.html", {"form": form})
+
+
+def matrix(request):
+    """Bovaird's matrix: who plans × who delivers, with how many public proposals sit in each cell."""
+    counts = {
+        (row["planning"], row["delivery"]): row["total"]
+        for row in Proposal.objects.published().filter(is_hidden=False).order_by()
+        .values("planning", "delivery").annotate(total=Count("id"))
+    }
+    rows = [
+        (planning, [(cell_for(planning, delivery), counts.get((planning, delivery), 0)) for delivery in Delivery])
+        for planning in Planning
+    ]
+    return render(request, "coproduction/matrix.html", {"rows": rows, "deliveries": list(Delivery)})

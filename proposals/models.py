@@ -68,7 +68,9 @@ class Call(models.Model):
     title = models.CharField(_("question"), max_length=200)
     description = models.TextField(_("background"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     deadline = models.DateField(_("deadline"))
-    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -97,6 +99,8 @@ class ProposalQuerySet(models.QuerySet):
         """Twin of the rule proposals.view_proposal: drafts are private to their author."""
         if not user.is_authenticated:
             return self.published()
+        if user.is_superuser:  # operators pass every permission check, drafts included
+            return self
         return self.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
 
     def in_organisation(self, organisation):
@@ -105,7 +109,7 @@ class ProposalQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("organisation", "category", "author").only(
             "id", "title", "summary", "status", "planning", "delivery", "district", "support_count",
-            "comment_count", "pledge_count", "published_at", "last_activity_at", "created_at", "is_hidden",
+            "comment_count", "pledge_count", "published_at", "last_activity_at", "created_at", "is_hidden", "hidden_reason",
             "organisation__name", "organisation__slug", "category__name", "author__display_name",
         )
 
@@ -204,9 +208,11 @@ class Proposal(AssistedMixin):
 class Support(AssistedMixin):
     """One person's support for a proposal; assisted supports are entered by staff."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, null=True, blank=True, related_name="supports")
-    created_at = models.DateTimeField(auto_now_add=True)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("proposal"))
+    user = models.ForeignKey(
+        USER, on_delete=models.CASCADE, null=True, blank=True, related_name="supports", verbose_name=_("person")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("support")
@@ -219,6 +225,9 @@ class Support(AssistedMixin):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.user or _('participant (entered by staff)')} → {self.proposal_id}"
+
 
 class Follow(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
@@ -227,6 +236,9 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "proposal"], name="follow_once_per_person")]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal_id}"
 
 
 class Comment(AssistedMixin):
@@ -263,8 +275,10 @@ class Pledge(AssistedMixin):
         ROOM = "room", _("Room or equipment")
         MONEY = "money", _("Money")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="pledges")
-    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="pledges")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("proposal"))
+    user = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="pledges", verbose_name=_("person")
+    )
     kind = models.CharField(_("what you bring"), max_length=20, choices=Kind.choices)
     hours = models.DecimalField(
         _("hours"), max_digits=6, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
@@ -273,7 +287,7 @@ class Pledge(AssistedMixin):
         _("amount (€)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("pledge")
@@ -286,21 +300,29 @@ class Pledge(AssistedMixin):
         ]
         indexes = [models.Index(fields=["proposal", "kind"], name="pledge_by_kind")]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.proposal_id}"
+
 
 class StatusChange(models.Model):
     """One step in a proposal's public history, with the organisation's official response."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Proposal.Status.choices)
-    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("proposal")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Proposal.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status.choices)
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
     response = models.TextField(_("official response"), blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Report(models.Model):
@@ -313,15 +335,22 @@ class Report(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
-    reporter = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    reporter = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reported by")
+    )
     reason = models.CharField(_("what is wrong"), max_length=500)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
-    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="report_queue")]
+
+    def __str__(self):
+        return self.reason[:60]

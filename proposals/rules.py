@@ -18,7 +18,7 @@ def is_published(user, proposal):
 
 @rules.predicate
 def is_editable(user, proposal):
-    return proposal is not None and proposal.status in Proposal.EDITABLE_STATUSES
+    return proposal is not None and proposal.status in Proposal.EDITABLE_STATUSES and not proposal.is_hidden
 
 
 @rules.predicate

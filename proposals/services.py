@@ -47,6 +47,8 @@ def _update_search_vector(proposal):
 
 def _check_assisted(*, entered_by, channel, consent_recorded, organisation):
     if channel == Channel.ONLINE:
+        if entered_by is not None:
+            raise ProposalError(_("Choose how the participant took part when entering on their behalf."))
         return
     if entered_by is None or not is_staff_of(entered_by, organisation):
         raise ProposalError(_("Only staff of the organisation can enter contributions on behalf of participants."))
@@ -90,6 +92,8 @@ def proposal_update(*, proposal, user, **fields):
         raise ProposalError(_("Only the author can edit this proposal."))
     if proposal.status not in Proposal.EDITABLE_STATUSES:
         raise ProposalError(_("This proposal is under review and can no longer be edited."))
+    if proposal.is_hidden:
+        raise ProposalError(_("This proposal was hidden by moderation and cannot be edited."))
     partners = fields.pop("partner_organisations", None)
     for name, value in fields.items():
         setattr(proposal, name, value)
@@ -151,6 +155,7 @@ def _lock_open_proposal(proposal, statuses, message):
 @transaction.atomic
 def proposal_support(*, proposal, user, entered_by=None, channel=Channel.ONLINE, consent_recorded=False):
     """One support per person; supporting also follows. Staff may add an offline participant's support."""
+    proposal = Proposal.objects.select_related("organisation").get(pk=proposal.pk)  # current state, not a stale copy
     _check_assisted(entered_by=entered_by, channel=channel, consent_recorded=consent_recorded,
                     organisation=proposal.organisation)
     if proposal.status not in Proposal.SUPPORTABLE_STATUSES or proposal.is_hidden:
@@ -193,15 +198,16 @@ def proposal_unfollow(*, proposal, user):
 def comment_create(*, proposal, author, text, parent=None, entered_by=None, channel=Channel.ONLINE,
                    consent_recorded=False):
     """Comments on a published, visible proposal; replies go one level deep."""
+    proposal = Proposal.objects.select_related("organisation").get(pk=proposal.pk)  # current state, not a stale copy
     _check_assisted(entered_by=entered_by, channel=channel, consent_recorded=consent_recorded,
                     organisation=proposal.organisation)
     if proposal.status == S.DRAFT or proposal.is_hidden:
         raise ProposalError(_("This proposal is not open for comments."))
     if parent is not None:
-        if parent.proposal_id != proposal.pk or parent.is_hidden:
-            raise ProposalError(_("You cannot reply to this comment."))
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep: answer the thread
+        if parent.proposal_id != proposal.pk or parent.is_hidden:
+            raise ProposalError(_("You cannot reply to this comment."))
     text = text.strip()
     if not text:
         raise ProposalError(_("Write something before sending."))
@@ -240,6 +246,7 @@ def comment_edit(*, comment, user, text):
 def pledge_create(*, proposal, user, kind, hours=None, amount=None, note="", entered_by=None,
                   channel=Channel.ONLINE, consent_recorded=False):
     """Someone pledges what they would bring: time, skills, contacts, a room or money."""
+    proposal = Proposal.objects.select_related("organisation").get(pk=proposal.pk)  # current state, not a stale copy
     _check_assisted(entered_by=entered_by, channel=channel, consent_recorded=consent_recorded,
                     organisation=proposal.organisation)
     if proposal.status not in Proposal.OPEN_FOR_PLEDGES or proposal.is_hidden:
@@ -287,6 +294,8 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
         raise ProposalError(_("Only staff of the organisation can moderate this."))
     if hidden and not reason.strip():
         raise ProposalError(_("Give a reason for hiding; it is shown in place of the content."))
+    if type(target).objects.select_for_update().get(pk=target.pk).is_hidden == hidden:
+        return target
     target.is_hidden = hidden
     target.hidden_reason = reason.strip() if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
@@ -306,8 +315,8 @@ def report_decide(*, report, moderator, hide, reason=""):
     if report.status != Report.Status.OPEN:
         raise ProposalError(_("This report has already been dealt with."))
     if hide:
-        content_set_hidden(target=report.comment or report.proposal, moderator=moderator, hidden=True,
-                           reason=reason or report.reason)
+        # The public reason is the moderator's; the reporter's words stay private.
+        content_set_hidden(target=report.comment or report.proposal, moderator=moderator, hidden=True, reason=reason)
     elif not is_staff_of(moderator, report.proposal.organisation):
         raise ProposalError(_("Only staff of the organisation can moderate this."))
     report.status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from proposals import demo as proposals_demo
 from stakeholders.models import Membership, Organisation, User
 
 DEMO_PASSWORD = "koproduktion-demo"
@@ -148,9 +149,11 @@ class Command(BaseCommand):
                 status=Membership.Status.REQUESTED,
                 defaults={"message": "Ich würde gern in der Fahrradwerkstatt helfen."},
             )
+        proposal_count = proposals_demo.seed(organisations=organisations)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content ready: {len(organisations)} organisations, {len(PEOPLE) + 1} people. "
+                f"Demo content ready: {len(organisations)} organisations, {len(PEOPLE) + 1} people, "
+                f"{proposal_count} proposals. "
                 f"Sign in as {ADMIN_EMAIL} (platform admin) or miriam.koch@demo.example (staff), "
                 f"password '{DEMO_PASSWORD}'."
             )

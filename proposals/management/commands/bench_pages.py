@@ -1,0 +1,229 @@
+"""Benchmark of the proposal pages at scale: queries per request, median and p95 server time.
+
+Seeds N proposals (default 100,000) with about ten supports and three comments each into the
+configured database (fast set-based inserts on PostgreSQL), then requests every page many times
+in-process and prints the figures next to those of /healthz, a minimal view, measured in the
+same run. Use a database of its own:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/koproduktion_bench SECRET_KEY=bench \
+        python manage.py migrate
+    DATABASE_URL=... SECRET_KEY=bench python manage.py bench_pages --proposals 100000
+"""
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from proposals.models import Comment, Proposal, Support
+from stakeholders.models import Organisation, User
+
+SUPPORTS_PER_PROPOSAL = 10
+COMMENTS_PER_PROPOSAL = 3
+BENCH_USERS = 20000
+DETAIL_COMMENTS = 200
+WORDS = [
+    "Fahrradwerkstatt", "Nachbarschaftscafé", "Hausaufgabenhilfe", "Spielplatz", "Gemeinschaftsgarten",
+    "Seniorentreff", "Sprachcafé", "Mittagstisch", "Jugendraum", "Beratung", "Repaircafé", "Kiezfest",
+    "Lesepatenschaft", "Sportgruppe", "Nähstube", "Elterncafé", "Stadtteilzeitung", "Bücherschrank",
+]
+
+
+class Command(BaseCommand):
+    help = "Seed many proposals and print per-page query counts and server times (median, p95)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--proposals", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=60, help="timed requests per page (at least 50)")
+        parser.add_argument("--reseed", action="store_true", help="drop earlier benchmark data first")
+
+    def handle(self, *args, proposals, requests, reseed, **options):
+        if requests < 50:
+            raise CommandError("Use at least 50 requests per page.")
+        if reseed:
+            self._drop()
+        existing = Proposal.objects.filter(title__startswith="[bench]").count()
+        if existing < proposals:
+            started = time.perf_counter()
+            self._seed(proposals - existing, offset=existing)
+            self.stdout.write(f"seeded {proposals - existing} proposals in {time.perf_counter() - started:.0f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self._report(requests)
+
+    # --- seeding -------------------------------------------------------------------------
+
+    def _drop(self):
+        with transaction.atomic():
+            Proposal.objects.filter(title__startswith="[bench]").delete()
+            User.objects.filter(email__endswith="@bench.invalid").delete()
+            Organisation.objects.filter(slug__startswith="bench-").delete()
+
+    def _seed(self, count, offset):
+        organisations = [
+            Organisation.objects.get_or_create(
+                slug=f"bench-{i}", defaults={"name": f"Benchmark-Träger {i}", "purpose": "Messung", "city": "Kassel"}
+            )[0]
+            for i in range(20)
+        ]
+        if not User.objects.filter(email__endswith="@bench.invalid").exists():
+            User.objects.bulk_create(
+                [User(email=f"p{i}@bench.invalid", display_name=f"Person {i}", password="!") for i in range(BENCH_USERS)],
+                batch_size=5000,
+            )
+        if connection.vendor == "postgresql":
+            self._seed_postgresql(count, offset, [o.pk for o in organisations])
+        else:
+            self._seed_orm(count, offset, organisations)
+        self._seed_discussed_proposal(organisations[0])
+
+    def _seed_postgresql(self, count, offset, organisation_ids):
+        user_min, user_max = (
+            User.objects.filter(email__endswith="@bench.invalid").order_by("pk").values_list("pk", flat=True)[i]
+            for i in (0, BENCH_USERS - 1)
+        )
+        assert user_max - user_min + 1 == BENCH_USERS, "benchmark users must have consecutive ids"
+        words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
+        modes = "ARRAY['professionals','together','community']"
+        statuses = "ARRAY['published','published','published','under_review','accepted','in_delivery','completed','rejected']"
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO proposals_proposal (
+                    organisation_id, author_id, title, summary, text, district, planning, delivery, status,
+                    is_hidden, hidden_reason, support_count, comment_count, pledge_count, created_at, published_at,
+                    last_activity_at, channel, consent_recorded, estimated_cost, search_vector)
+                SELECT
+                    (%(orgs)s)[1 + g %% array_length(%(orgs)s, 1)],
+                    %(umin)s + (g * 7919) %% {BENCH_USERS},
+                    '[bench] ' || w1 || ' und ' || w2 || ' ' || g,
+                    'Kurz gesagt: ' || w1 || ' für alle im Viertel.',
+                    'Wir schlagen vor: ' || w1 || ' mit ' || w2 || '. Nummer ' || g || '.',
+                    'Bezirk ' || (g %% 12),
+                    ({modes})[1 + g %% 3], ({modes})[1 + (g / 3) %% 3],
+                    ({statuses})[1 + g %% 8],
+                    false, '', {SUPPORTS_PER_PROPOSAL} + (g %% 5), {COMMENTS_PER_PROPOSAL}, 0,
+                    now() - make_interval(mins => g), now() - make_interval(mins => g),
+                    now() - make_interval(mins => (g * 37) %% 500000),
+                    'online', false, (g %% 50) * 100,
+                    setweight(to_tsvector('german', '[bench] ' || w1 || ' und ' || w2), 'A')
+                        || setweight(to_tsvector('german', 'Kurz gesagt: ' || w1 || ' für alle im Viertel.'), 'B')
+                        || setweight(to_tsvector('german', 'Wir schlagen vor: ' || w1 || ' mit ' || w2), 'C')
+                FROM (
+                    SELECT g, ({words})[1 + g %% {len(WORDS)}] AS w1, ({words})[1 + (g / 7) %% {len(WORDS)}] AS w2
+                    FROM generate_series(%(start)s, %(stop)s) AS g
+                ) AS numbered
+                """,
+                {"orgs": organisation_ids, "umin": user_min, "start": offset + 1, "stop": offset + count},
+            )
+            bench = "SELECT id FROM proposals_proposal WHERE title LIKE '[bench]%%' AND id NOT IN (SELECT DISTINCT proposal_id FROM proposals_support)"
+            cursor.execute(
+                f"""
+                INSERT INTO proposals_support (proposal_id, user_id, created_at, channel, consent_recorded)
+                SELECT p.id, %(umin)s + ((p.id * 131 + s * 997) %% {BENCH_USERS}), now(), 'online', false
+                FROM ({bench}) AS p, generate_series(1, {SUPPORTS_PER_PROPOSAL} + 4) AS s
+                WHERE s <= (SELECT support_count FROM proposals_proposal WHERE id = p.id)
+                """,
+                {"umin": user_min},
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO proposals_comment (proposal_id, author_id, text, created_at, is_hidden, hidden_reason,
+                                               channel, consent_recorded)
+                SELECT p.id, %(umin)s + ((p.id + s * 31) %% {BENCH_USERS}), 'Gute Idee, ich wäre dabei. ' || s,
+                       now(), false, '', 'online', false
+                FROM proposals_proposal AS p, generate_series(1, {COMMENTS_PER_PROPOSAL}) AS s
+                WHERE p.title LIKE '[bench]%%' AND NOT EXISTS (
+                    SELECT 1 FROM proposals_comment c WHERE c.proposal_id = p.id)
+                """,
+                {"umin": user_min},
+            )
+
+    def _seed_orm(self, count, offset, organisations):
+        users = list(User.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True))
+        for start in range(offset, offset + count, 2000):
+            stop = min(start + 2000, offset + count)
+            batch = Proposal.objects.bulk_create([
+                Proposal(
+                    organisation=organisations[g % len(organisations)], author_id=users[g % len(users)],
+                    title=f"[bench] {WORDS[g % len(WORDS)]} {g}", summary=f"Kurz gesagt: {WORDS[g % len(WORDS)]}",
+                    text="Wir schlagen vor …", planning="together", delivery="community", status="published",
+                    support_count=SUPPORTS_PER_PROPOSAL, comment_count=COMMENTS_PER_PROPOSAL,
+                )
+                for g in range(start, stop)
+            ])
+            Support.objects.bulk_create(
+                [Support(proposal=p, user_id=users[(p.pk * 131 + s * 997) % len(users)])
+                 for p in batch for s in range(SUPPORTS_PER_PROPOSAL)],
+                batch_size=5000, ignore_conflicts=True,
+            )
+            Comment.objects.bulk_create(
+                [Comment(proposal=p, author_id=users[s], text="Gute Idee") for p in batch
+                 for s in range(COMMENTS_PER_PROPOSAL)],
+                batch_size=5000,
+            )
+
+    def _seed_discussed_proposal(self, organisation):
+        proposal, created = Proposal.objects.get_or_create(
+            title="[bench] Diskussion mit 200 Kommentaren",
+            defaults=dict(
+                organisation=organisation, summary="Viel Gesprächsstoff", text="Was meint ihr?", planning="together",
+                delivery="together", status="published", comment_count=DETAIL_COMMENTS,
+            ),
+        )
+        if created:
+            authors = list(User.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True)[:50])
+            top = Comment.objects.bulk_create(
+                [Comment(proposal=proposal, author_id=authors[i % 50], text=f"Beitrag {i}") for i in range(100)]
+            )
+            Comment.objects.bulk_create(
+                [Comment(proposal=proposal, author_id=authors[i % 50], parent=top[i], text=f"Antwort {i}")
+                 for i in range(100)]
+            )
+
+    # --- measuring -----------------------------------------------------------------------
+
+    def _pages(self):
+        detail = Proposal.objects.get(title="[bench] Diskussion mit 200 Kommentaren")
+        organisation = Organisation.objects.get(slug="bench-3")
+        return [
+            ("baseline /healthz", "/healthz"),
+            ("list newest", "/proposals/?ordering=newest"),
+            ("list most supported", "/proposals/?ordering=supported"),
+            ("list most discussed", "/proposals/?ordering=discussed"),
+            ("list recently active", "/proposals/?ordering=active"),
+            ("list filtered", f"/proposals/?organisation={organisation.pk}&status=published&planning=together"),
+            ("list page 50", "/proposals/?ordering=supported&page=50"),
+            ("list text search", "/proposals/?q=Fahrradwerkstatt"),
+            ("detail (200 comments)", detail.get_absolute_url()),
+            ("matrix /coproduction/", "/coproduction/"),
+        ]
+
+    def _report(self, requests):
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS.append("testserver")
+        client = Client()
+        total = Proposal.objects.count()
+        self.stdout.write(f"database: {connection.vendor}, proposals: {total}, supports: {Support.objects.count()}, "
+                          f"comments: {Comment.objects.count()}, requests per page: {requests}")
+        self.stdout.write(f"{'page':<26}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
+        baseline = None
+        for name, url in self._pages():
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, secure=True)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            timings = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                client.get(url, secure=True)
+                timings.append((time.perf_counter() - started) * 1000)
+                reset_queries()
+            median = statistics.median(timings)
+            p95 = statistics.quantiles(timings, n=20)[-1]
+            baseline = baseline or median
+            self.stdout.write(f"{name:<26}{len(queries):>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
