@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,11 +28,7 @@ def accessibility(request):
 
 def matrix(request):
     """Bovaird's matrix: who plans × who delivers, with how many public proposals sit in each cell."""
-    counts = {
-        (row["planning"], row["delivery"]): row["total"]
-        for row in Proposal.objects.published().filter(is_hidden=False).order_by()
-        .values("planning", "delivery").annotate(total=Count("id"))
-    }
+    counts = Proposal.objects.count_by_mode()
     rows = [
         (planning, [(cell_for(planning, delivery), counts.get((planning, delivery), 0)) for delivery in Delivery])
         for planning in Planning

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
 
-from .models import Channel, Comment, Follow, Pledge, Proposal, Report, StatusChange, Support
+from .models import Channel, Comment, Follow, Pledge, Proposal, Report, StatusChange, Support, forget_mode_counts
 
 S = Proposal.Status
 
@@ -80,6 +80,7 @@ def proposal_create(
     if author is not None:
         Follow.objects.get_or_create(user=author, proposal=proposal)
     if publish:
+        forget_mode_counts()
         activity_record(actor=entered_by or author, verb="proposal.published", target=proposal, organisation=organisation)
     return proposal
 
@@ -103,6 +104,7 @@ def proposal_update(*, proposal, user, **fields):
     if partners is not None:
         proposal.partner_organisations.set([p for p in partners if p.pk != proposal.organisation_id])
     _update_search_vector(proposal)
+    forget_mode_counts()
     return proposal
 
 
@@ -133,7 +135,9 @@ def proposal_set_status(*, proposal, actor, to_status, response=""):
         proposal.published_at = now
         update_fields.append("published_at")
     proposal.save(update_fields=update_fields)
-    if from_status != S.DRAFT:
+    if from_status == S.DRAFT:
+        forget_mode_counts()
+    else:
         StatusChange.objects.create(
             proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, response=response
         )
@@ -299,6 +303,8 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
     target.is_hidden = hidden
     target.hidden_reason = reason.strip() if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
+    if isinstance(target, Proposal):
+        forget_mode_counts()
     activity_record(actor=moderator, verb="content.hidden" if hidden else "content.unhidden", target=target,
                     organisation=proposal.organisation, reason=target.hidden_reason)
     return target

@@ -33,7 +33,8 @@ def test_sixty_simultaneous_supports_keep_the_counter_exact():
         return services.proposal_support(proposal=proposal, user=person)
 
     results, errors = run_simultaneously(60, support)
-    assert errors == [] and len(results) == 60
+    assert errors == [], errors[:3]
+    assert len(results) == 60
     proposal.refresh_from_db()
     assert proposal.support_count == proposal.supports.count() == 60
 
@@ -62,7 +63,7 @@ def test_simultaneous_comments_and_pledges_keep_counters_exact():
         return services.pledge_create(proposal=proposal, user=author, kind="skills", note="Gartenwissen")
 
     results, errors = run_simultaneously(40, act)
-    assert errors == []
+    assert errors == [], errors[:3]
     proposal = Proposal.objects.get(pk=proposal.pk)
     assert proposal.comment_count == proposal.comments.count() == 40
     assert proposal.pledge_count == proposal.pledges.count() == 40

@@ -71,3 +71,24 @@ def test_matrix_queries_do_not_grow(client, django_assert_max_num_queries, size)
 def test_matrix_is_linked_from_the_navigation(client):
     page = client.get("/").text
     assert 'href="/coproduction/"' in page and 'href="/proposals/"' in page
+
+
+def test_matrix_counts_are_kept_until_a_proposal_enters_or_leaves(client, django_capture_on_commit_callbacks, staff):
+    from proposals import services
+    from tests.stakeholders.factories import UserFactory
+
+    def published(**mode):
+        return services.proposal_create(
+            author=UserFactory(), organisation=staff.memberships.get().organisation, title="Idee", summary="Kurz",
+            text="Lang", publish=True, **mode,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = published(planning="together", delivery="together")
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        published(planning="together", delivery="together")
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_set_hidden(target=first, moderator=staff, hidden=True, reason="Werbung")
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 1
