@@ -226,3 +226,14 @@ def test_failed_logins_are_rate_limited(client, person):
     response = client.post("/accounts/login/", {"login": person.email, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and "Too many failed login attempts" in response.text
     assert "_auth_user_id" not in client.session
+
+
+def test_organisation_page_leads_to_its_open_calls_and_proposals(client, organisation):
+    from tests.proposals.factories import CallFactory, ProposalFactory
+
+    call = CallFactory(organisation=organisation)
+    proposal = ProposalFactory(organisation=organisation)
+    draft = ProposalFactory(organisation=organisation, draft=True)
+    page = client.get(organisation.get_absolute_url()).text
+    assert call.get_absolute_url() in page and proposal.get_absolute_url() in page
+    assert draft.get_absolute_url() not in page
