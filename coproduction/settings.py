@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "proposals",
     "notifications",
+    "volunteering",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -159,7 +160,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "volunteering-offers-expire": {"task": "volunteering.offers_expire", "schedule": 60.0},
+    "volunteering-reminders-due": {"task": "volunteering.reminders_due", "schedule": 15 * 60.0},
+}
+# Hours a person on a waitlist has to confirm a freed place before it moves on to the next.
+VOLUNTEERING_OFFER_HOURS = env.int("VOLUNTEERING_OFFER_HOURS", default=24)
 
 # Security: strict whenever DEBUG is off; a proxy in front of gunicorn terminates TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

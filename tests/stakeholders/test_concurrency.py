@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import translation
 
 from stakeholders import services
 from stakeholders.models import Membership
@@ -20,7 +21,8 @@ def run_simultaneously(count, action):
     def worker():
         try:
             barrier.wait()
-            results.append(action())
+            with translation.override("en"):  # threads start in the default language
+                results.append(action())
         except Exception as error:  # collected and asserted by the caller
             errors.append(error)
         finally:

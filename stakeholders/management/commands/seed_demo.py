@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from proposals import demo as proposals_demo
+from volunteering import demo as volunteering_demo
 from stakeholders.models import Membership, Organisation, User
 
 DEMO_PASSWORD = "koproduktion-demo"
@@ -150,6 +151,7 @@ class Command(BaseCommand):
                 defaults={"message": "Ich würde gern in der Fahrradwerkstatt helfen."},
             )
         proposal_count = proposals_demo.seed(organisations=organisations)
+        volunteering_demo.seed(organisations=organisations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(organisations)} organisations, {len(PEOPLE) + 1} people, "
