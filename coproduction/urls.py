@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("coproduction/", views.matrix, name="matrix"),
     path("proposals/", include("proposals.urls")),
+    path("tasks/", include("volunteering.urls")),
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,12 @@ def is_organisation_staff(user, obj):
 
 
 @rules.predicate
+def is_certificate_organisation_staff(user, certificate):
+    """Staff of the organisation that a certificate's hours were given to (they see it in the back office too)."""
+    return isinstance(certificate, Certificate) and is_staff_of_organisation(user, certificate.organisation)
+
+
+@rules.predicate
 def is_public_task(user, obj):
     task = _task_of(obj)
     return task is not None and task.status in Task.PUBLIC_STATUSES
@@ -93,6 +99,6 @@ rules.add_perm("volunteering.confirm_signup", is_own & has_open_offer)
 rules.add_perm("volunteering.mark_attendance_signup", manages & is_confirmed_and_started)
 
 # The volunteer's own things
-rules.add_perm("volunteering.view_certificate", is_superuser | is_own)
+rules.add_perm("volunteering.view_certificate", is_superuser | is_own | is_certificate_organisation_staff)
 rules.add_perm("volunteering.issue_certificate", is_signed_in)  # object: the organisation; for oneself only
 rules.add_perm("volunteering.change_volunteerprofile", is_own)

@@ -154,7 +154,8 @@ def test_certificates_and_profiles_are_the_holders(role, organisation, other_org
     )
     profile = services.volunteer_profile_get(user=owner)
     user = actor(role, organisation, other_organisation, owner)
-    assert rules.has_perm("volunteering.view_certificate", user, certificate) == (role in {"owner", "superuser"})
+    assert rules.has_perm("volunteering.view_certificate", user, certificate) == (
+        role in {"owner", "staff", "superuser"})
     assert rules.has_perm("volunteering.issue_certificate", user, organisation) == (role in SIGNED_IN)
     assert rules.has_perm("volunteering.change_volunteerprofile", user, profile) == (role == "owner")
     assert set(Certificate.objects.visible_to(user)) == (

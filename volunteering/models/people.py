@@ -97,10 +97,12 @@ def normalise_verification_code(code):
 
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Twin of volunteering.view_certificate: the holder (and platform operators)."""
+        """Twin of volunteering.view_certificate: the holder, the organisation's staff, platform operators."""
         if not user.is_authenticated:
             return self.none()
-        return self if user.is_superuser else self.filter(user=user)
+        if user.is_superuser:
+            return self
+        return self.filter(Q(user=user) | Q(organisation__in=Organisation.objects.where_staff(user)))
 
     def by_code(self, code):
         """The certificate a verification code belongs to, or None; anyone may verify."""

@@ -1,0 +1,59 @@
+"""The one-click link to an offered place, as sent in the notification.
+
+The link carries a signed token naming the sign-up and the moment its offer runs out. For the
+person it was sent to (signed in) it opens a page with one "Confirm my place" button: a POST,
+so mail scanners that follow links never take a place. After that moment the token is dead and
+the page says the offer has expired; "My commitments" shows any newer offer.
+"""
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import SignUp
+from .common import allowed
+from .signups import confirm_refusal
+
+SALT = "volunteering.offer"
+
+
+def offer_token(sign_up):
+    return signing.dumps({"s": sign_up.pk, "e": int(sign_up.offer_expires_at.timestamp())}, salt=SALT)
+
+
+def offer_path(sign_up):
+    """The path of the one-click page for an open offer; notifications put SITE_URL in front."""
+    return reverse("volunteering:offer", args=[offer_token(sign_up)])
+
+
+def read_offer_token(token):
+    """(sign-up id, expiry as a timestamp), or None for a token this site did not sign."""
+    try:
+        data = signing.loads(token, salt=SALT)
+        return int(data["s"]), int(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+@login_required
+def offer_view(request, token):
+    data = read_offer_token(token)
+    if data is None:
+        raise Http404
+    record = get_object_or_404(SignUp.objects.select_related("shift__task__organisation"), pk=data[0])
+    now = timezone.now()
+    context = {"sign_up": record, "shift": record.shift, "task": record.shift.task}
+    if record.user_id != request.user.pk:
+        context["refusal"] = confirm_refusal(record, request.user, now)
+        return render(request, "volunteering/offer.html", context, status=403)
+    token_expired = data[1] <= now.timestamp()
+    if token_expired or not allowed(request.user, "confirm_signup", record):
+        context["refusal"] = confirm_refusal(record, request.user, now)
+        if token_expired and record.status == SignUp.Status.OFFERED:
+            context["refusal"] = confirm_refusal(SignUp(status=SignUp.Status.EXPIRED, user_id=record.user_id),
+                                                 request.user, now)
+        return render(request, "volunteering/offer.html", context,
+                      status=200 if record.status == SignUp.Status.CONFIRMED else 410)
+    return render(request, "volunteering/offer.html", context)
