@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "proposals",
     "notifications",
     "volunteering",
+    "wiki",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("coproduction/", views.matrix, name="matrix"),
     path("proposals/", include("proposals.urls")),
     path("tasks/", include("volunteering.urls")),
+    path("wiki/", include("wiki.urls")),
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

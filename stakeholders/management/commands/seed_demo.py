@@ -8,6 +8,7 @@ from django.db import transaction
 
 from proposals import demo as proposals_demo
 from volunteering import demo as volunteering_demo
+from wiki import demo as wiki_demo
 from stakeholders.models import Membership, Organisation, User
 
 DEMO_PASSWORD = "koproduktion-demo"
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                 defaults={"message": "Ich würde gern in der Fahrradwerkstatt helfen."},
             )
         proposal_count = proposals_demo.seed(organisations=organisations)
+        wiki_demo.seed(organisations=organisations)
         volunteering_demo.seed(organisations=organisations)
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,17 @@
+"""Full-text search index (German configuration) on PostgreSQL; SQLite searches without one."""
+from django.db import migrations
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS wiki_page_search_gin ON wiki_page USING gin (search_vector)")
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS wiki_page_search_gin")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("wiki", "0001_initial")]
+    operations = [migrations.RunPython(create_index, drop_index)]
