@@ -78,6 +78,21 @@ def test_saving_without_a_change_is_refused(page, member):
         edit(page, member, page.current_revision.text)
 
 
+def test_an_unchanged_save_with_a_summary_marks_the_page_reviewed(page, member):
+    Page.objects.filter(pk=page.pk).update(last_edited_at=timezone.now() - timedelta(days=400))
+    assert Page.objects.needs_review().filter(pk=page.pk).exists()
+    revision = edit(page, member, page.current_revision.text, summary="Geprüft, stimmt noch.")
+    assert revision.summary == "Geprüft, stimmt noch."
+    assert not Page.objects.needs_review().filter(pk=page.pk).exists()
+
+
+def test_the_length_limit_message_uses_the_readers_number_format(page, member):
+    from django.utils import translation
+
+    with translation.override("de"), pytest.raises(services.WikiError, match="100.000"):
+        edit(page, member, "x" * (MAX_TEXT_LENGTH + 1))
+
+
 # --- the guarded save -----------------------------------------------------------------------
 
 def test_a_save_from_an_old_revision_is_refused_with_a_clean_merge(page, member, space):

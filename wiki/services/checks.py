@@ -2,6 +2,7 @@
 import re
 
 import rules
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..models import MAX_TEXT_LENGTH, Page, PageRedirect
@@ -42,7 +43,8 @@ def clean_text(text):
     if len(text) > MAX_TEXT_LENGTH:
         raise WikiError(
             _("The text is too long: at most %(limit)s characters, yours has %(length)s.")
-            % {"limit": f"{MAX_TEXT_LENGTH:,}", "length": f"{len(text):,}"}, "text"
+            % {"limit": number_format(MAX_TEXT_LENGTH, force_grouping=True),
+               "length": number_format(len(text), force_grouping=True)}, "text"
         )
     return text
 

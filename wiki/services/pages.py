@@ -95,7 +95,9 @@ def page_save_revision(*, page, author, text, base_number, summary="", title=Non
     if locked.current_revision_id != base.pk:
         current = Revision.objects.select_related("author").get(pk=locked.current_revision_id)
         raise EditConflict(base=base, current=current, title=title, text=text, summary=summary)
-    if text == base.text and title == locked.title:
+    # An unchanged save with a summary confirms the page is still right (a review); without
+    # a summary it would only add noise to the history.
+    if text == base.text and title == locked.title and not summary.strip():
         raise WikiError(_("Nothing has changed, so there is nothing to save."))
     return _write_revision(locked, author=author, title=title, slug=slug, text=text, summary=summary,
                            parent=base.number, verb="page.edited")
