@@ -7,6 +7,7 @@ app_name = "volunteering"
 urlpatterns = [
     path("", views.TaskListView.as_view(), name="list"),
     path("<int:pk>/", views.task_detail, name="detail"),
+    path("<int:pk>/briefing-read/", views.briefing_read_view, name="briefing_read"),
     path("shifts/<int:pk>.ics", views.shift_ics, name="shift_ics"),
     path("shifts/<int:pk>/sign-up/", views.sign_up_view, name="sign_up"),
     path("shifts/<int:pk>/roster/", views.roster_view, name="roster"),

@@ -378,8 +378,8 @@ def test_task_page_queries_do_not_grow(client, django_assert_max_num_queries, or
     with django_assert_max_num_queries(5):
         assert client.get(detail(task)).status_code == 200
     client.force_login(person)
-    # + session, user, my sign-ups, staff check
-    with django_assert_max_num_queries(9):
+    # + session, user, my sign-ups, staff check, whether I read the briefing
+    with django_assert_max_num_queries(10):
         response = client.get(detail(task))
     assert response.status_code == 200
     assert response.text.count('class="card shift"') == size

@@ -109,8 +109,8 @@ def test_roster_queries_do_not_grow(client, django_assert_max_num_queries, organ
         sign_up(shift)
     move_shift(shift, starts_at=hours_from_now(-1))
     client.force_login(staff)
-    # session, user, shift, staff check, roster
-    with django_assert_max_num_queries(5):
+    # session, user, shift, staff check, roster, whether the task has a briefing
+    with django_assert_max_num_queries(6):
         response = client.get(roster(shift))
     assert response.status_code == 200
     assert response.text.count("Save attendance") == size // 2

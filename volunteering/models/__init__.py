@@ -6,6 +6,6 @@ Split by topic: ``tasks`` (what needs doing), ``shifts`` (when, how many places)
 from .people import AvailabilitySlot, Certificate, VolunteerProfile
 from .shifts import Shift
 from .signups import SignUp
-from .tasks import BriefingLink, Skill, Task
+from .tasks import BriefingLink, BriefingRead, Skill, Task
 
-__all__ = ["AvailabilitySlot", "BriefingLink", "Certificate", "Shift", "SignUp", "Skill", "Task", "VolunteerProfile"]
+__all__ = ["AvailabilitySlot", "BriefingLink", "BriefingRead", "Certificate", "Shift", "SignUp", "Skill", "Task", "VolunteerProfile"]

@@ -148,7 +148,12 @@ class Shift(models.Model):
         ]
         indexes = [
             models.Index(fields=["task", "starts_at"], name="shift_task_start"),
+            # A task's next shift (/tasks/, with_next_shift) from the index alone, without visiting rows.
+            models.Index(fields=["task", "starts_at", "ends_at"], name="shift_task_upcoming",
+                         condition=Q(cancelled_at__isnull=True)),
             models.Index(fields=["starts_at"], name="shift_start"),
+            # upcoming() and past(): once most shifts lie in the past, "not ended yet" is a short range.
+            models.Index(fields=["ends_at"], name="shift_end"),
             models.Index(fields=["signup_closes_at"], name="shift_waitlist_closing",
                          condition=Q(waitlist_count__gt=0)),
         ]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Organisation
@@ -96,8 +97,18 @@ class TaskQuerySet(models.QuerySet):
         nxt = Shift.objects.upcoming(now).filter(task=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
         return self.annotate(next_starts_at=models.Subquery(nxt))
 
+    def by_next_shift(self, now=None):
+        """Tasks with an upcoming shift, soonest next shift first, with ``next_starts_at`` annotated.
+
+        The same rows as ``upcoming(now).with_next_shift(now)``; filtering on the annotation instead
+        of a second EXISTS lets PostgreSQL probe each task's shifts once through their index rather
+        than hash every upcoming shift first (bench_volunteering: half the database time of /tasks/).
+        """
+        return self.with_next_shift(now).filter(next_starts_at__isnull=False).order_by("next_starts_at", "pk")
+
     def for_list(self):
-        return self.select_related("organisation", "proposal").prefetch_related("skills")
+        """What a card of /tasks/ shows: the organisation's name and the skills (not the proposal)."""
+        return self.select_related("organisation").prefetch_related("skills")
 
 
 def validate_briefing_url(value):
@@ -210,6 +221,9 @@ class Task(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("volunteering:detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if not self.is_remote and not self.location.strip():
@@ -242,13 +256,17 @@ class Task(models.Model):
 
 
 class BriefingLink(models.Model):
-    """A page to read before one's shift; plain links now, the wiki issue makes them rich."""
+    """A page to read before one's shift: a wiki page (followed through renames) or another address."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="briefing_links", verbose_name=_("task"))
     title = models.CharField(_("title"), max_length=160)
     url = models.CharField(
         _("address"), max_length=500, validators=[validate_briefing_url],
         help_text=_("A page of this site such as /wiki/…, or a full https:// address."),
+    )
+    page = models.ForeignKey(
+        "wiki.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="briefing_links",
+        verbose_name=_("wiki page"), editable=False,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -259,3 +277,32 @@ class BriefingLink(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The address is what staff type; the page it names is kept so renames never break the link.
+        from wiki.models import Page
+
+        self.page = Page.objects.at_address(self.url)
+        super().save(*args, **kwargs)
+
+    @property
+    def href(self):
+        return self.page.get_absolute_url() if self.page_id else self.url
+
+
+class BriefingRead(models.Model):
+    """A volunteer confirms they have read the briefing of a task; staff see it on the roster."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="briefing_reads", verbose_name=_("task"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefing_reads", verbose_name=_("person")
+    )
+    read_at = models.DateTimeField(_("read"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("briefing read")
+        verbose_name_plural = _("briefings read")
+        constraints = [models.UniqueConstraint(fields=["task", "user"], name="briefing_read_once")]
+
+    def __str__(self):
+        return f"{self.user} – {self.task}"

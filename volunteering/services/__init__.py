@@ -4,6 +4,7 @@ Split by topic: ``signups`` (what volunteers do, and the sweeps over offers and 
 ``organising`` (what staff do with tasks and shifts), ``recognition`` (attendance, hours,
 certificates), ``profiles`` (skills, availability, calendar feed). All raise VolunteeringError.
 """
+from .briefings import briefing_confirm_read
 from .errors import VolunteeringError
 from .organising import (
     TRANSITIONS,
@@ -22,7 +23,7 @@ from .recognition import attendance_mark, certificate_issue
 from .signups import offer_confirm, offers_expire, reminders_due, shift_cancel_sign_up, shift_sign_up
 
 __all__ = [
-    "TRANSITIONS", "VolunteeringError", "attendance_mark", "calendar_token_revoke", "calendar_token_rotate",
+    "TRANSITIONS", "VolunteeringError", "attendance_mark", "briefing_confirm_read", "calendar_token_revoke", "calendar_token_rotate",
     "certificate_issue", "offer_confirm", "offers_expire", "reminders_due", "shift_cancel", "shift_cancel_sign_up",
     "shift_create", "shift_set_capacity", "shift_sign_up", "shift_update", "task_cancel", "task_create",
     "task_publish", "task_set_status", "task_update", "volunteer_profile_get", "volunteer_profile_update",

@@ -10,12 +10,12 @@ from .mine import (
     profile_view,
 )
 from .offers import offer_path, offer_token, offer_view
-from .signups import cancel_view, confirm_view, sign_up_view
+from .signups import briefing_read_view, cancel_view, confirm_view, sign_up_view
 from .staff import attendance_view, roster_csv_view, roster_view
 from .tasks import TaskListView, shift_ics, task_detail
 
 __all__ = [
-    "TaskListView", "attendance_view", "calendar_feed_view", "calendar_revoke_view", "calendar_rotate_view",
+    "TaskListView", "attendance_view", "briefing_read_view", "calendar_feed_view", "calendar_revoke_view", "calendar_rotate_view",
     "cancel_view", "certificate_pdf_view", "certificate_request_view", "commitments_view", "confirm_view",
     "offer_path", "offer_token", "offer_view", "profile_view", "roster_csv_view", "roster_view", "shift_ics",
     "sign_up_view", "task_detail", "verify_code_view", "verify_view",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..models import Shift, SignUp, Task
 from .common import allowed, redirect_back, signed_in_post, task_url
-from .tasks import render_task
+from .tasks import render_task, visible_task
 
 S = SignUp.Status
 
@@ -131,3 +131,15 @@ def confirm_view(request, pk):
     messages.success(request, _("Your place on “%(task)s” on %(when)s is confirmed. Thank you!")
                      % {"task": task.title, "when": when(record.shift.starts_at)})
     return redirect_back(request, task_url(task.pk, record.shift_id))
+
+
+@signed_in_post(task_url)
+def briefing_read_view(request, pk):
+    """The volunteer confirms "I have read the briefing"; the roster shows it to staff."""
+    task = visible_task(request, pk)
+    try:
+        services.briefing_confirm_read(task=task, user=request.user)
+    except services.VolunteeringError as error:
+        return refuse(request, task, str(error), 400)
+    messages.success(request, _("Thank you: the staff can see that you have read the briefing."))
+    return redirect_back(request, task_url(task.pk) + "#briefing-heading")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..forms import AttendanceForm
-from ..models import Shift, SignUp
+from ..models import BriefingRead, Shift, SignUp
 from ..rules import is_confirmed_and_started
 from .common import allowed
 
@@ -38,7 +39,11 @@ def roster_shift(request, pk):
 
 
 def roster_records(request, shift):
-    records = list(SignUp.objects.contact_visible_to(request.user).filter(shift=shift).active().roster())
+    readers = BriefingRead.objects.filter(task_id=shift.task_id, user=OuterRef("user_id")).values("read_at")[:1]
+    records = list(
+        SignUp.objects.contact_visible_to(request.user).filter(shift=shift).active().roster()
+        .annotate(briefing_read_at=Subquery(readers))
+    )
     for record in records:
         record.shift = shift
     return records
@@ -55,7 +60,10 @@ def roster_context(request, shift, *, bound=None):
                 AttendanceForm(sign_up=record))
         else:
             record.attendance_form = None
-    return {"shift": shift, "task": shift.task, "records": records, "has_started": shift.has_started(timezone.now())}
+    return {
+        "shift": shift, "task": shift.task, "records": records, "has_started": shift.has_started(timezone.now()),
+        "has_briefing": shift.task.briefing_links.exists(),
+    }
 
 
 @login_required

@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 
 from ..calendar import calendar_text
 from ..filters import EASY_FACTS, TaskFilter
-from ..models import AvailabilitySlot, Shift, SignUp, Task
+from ..models import AvailabilitySlot, BriefingRead, Shift, SignUp, Task
 from .common import allowed
 
 PAST_SHIFTS_FOR_STAFF = 20
@@ -36,8 +36,7 @@ class TaskListView(FilterView):
 
     def get_queryset(self):
         self.now = timezone.now()
-        return (Task.objects.published().upcoming(self.now).with_next_shift(self.now).for_list()
-                .order_by("next_starts_at", "pk"))
+        return Task.objects.published().by_next_shift(self.now).for_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,15 +92,27 @@ def shift_rows(request, task, now):
     return rows
 
 
+def briefing_state(user, task, links, rows):
+    """Whether this person read the briefing, and whether they can confirm it (they hold a sign-up here)."""
+    if not links or not user.is_authenticated:
+        return {"briefing_read": None, "can_confirm_briefing": False}
+    read = BriefingRead.objects.filter(task=task, user=user).first()
+    holds_sign_up = any(row["sign_up"] is not None and row["sign_up"].status in SignUp.ACTIVE_STATUSES for row in rows)
+    return {"briefing_read": read, "can_confirm_briefing": read is None and holds_sign_up}
+
+
 def detail_context(request, task):
     now = timezone.now()
     task.skill_list = list(task.skills.all())
     # view_roster_shift and change_task are the same rule (the organisation's staff): asked once
     can_manage = allowed(request.user, "change_task", task)
+    rows = shift_rows(request, task, now)
+    links = list(task.briefing_links.select_related("page__space"))
     return {
         "task": task,
-        "rows": shift_rows(request, task, now),
-        "briefing_links": list(task.briefing_links.all()),
+        "rows": rows,
+        "briefing_links": links,
+        **briefing_state(request.user, task, links, rows),
         "can_manage": can_manage,
         # staff mark attendance after a shift: its roster stays one click away
         "past_shifts": list(task.shifts.past(now).order_by("-starts_at", "-pk")[:PAST_SHIFTS_FOR_STAFF])
