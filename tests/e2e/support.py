@@ -31,6 +31,12 @@ def tr(msgid, language="de"):
         return translation.gettext(msgid)
 
 
+def trp(context, msgid, language="de"):
+    """Like ``tr`` for a text with a translation context (the same English words, meant otherwise)."""
+    with translation.override(language):
+        return translation.pgettext(context, msgid)
+
+
 def trn(singular, plural, number, language="de"):
     with translation.override(language):
         return translation.ngettext(singular, plural, number)

@@ -20,7 +20,7 @@ from volunteering.views import offer_path
 
 from .support import checked, field, tr, trn, visit
 from .volunteering_support import (
-    button, heading, log_in, main, number, section, shift_card, short_datetime, status,
+    SHIFT_SIGN_UP, button, heading, log_in, main, number, section, shift_card, short_datetime, status,
 )
 
 pytestmark = pytest.mark.e2e
@@ -89,7 +89,7 @@ def test_volunteer_finds_a_first_timer_task_with_childcare_and_signs_up(new_page
     expect(about).to_contain_text(tr("Suitable for first-timers."))
     card = shift_card(page, shift)
     expect(card).to_contain_text(places_free(4, 4))
-    button(card, "Sign up").click()
+    button(card, SHIFT_SIGN_UP).click()
 
     expect(status(page)).to_contain_text(
         tr("You are signed up for “%(task)s” on %(when)s. Thank you!")
@@ -137,7 +137,7 @@ def test_waitlisted_volunteer_confirms_the_place_offered_after_a_cancellation(ne
     card = shift_card(page, shift)
     expect(card.locator(".tag-strong")).to_have_text(tr("Full"))
     expect(card).to_contain_text(tr("nobody on the waitlist yet"))
-    expect(button(card, "Sign up")).to_have_count(0)
+    expect(button(card, SHIFT_SIGN_UP)).to_have_count(0)
     button(card, "Join the waitlist").click()
     expect(status(page)).to_contain_text(
         tr("This shift is full, so you are on its waitlist at position %(position)d. If a place becomes free, "

@@ -12,7 +12,7 @@ from tests.volunteering.factories import (
 from volunteering.models import SignUp
 
 from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, trn, visit
-from .volunteering_support import button, heading, log_in, main, number, section, shift_card, status
+from .volunteering_support import SHIFT_SIGN_UP, button, heading, log_in, main, number, section, shift_card, status
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +70,7 @@ def test_volunteer_on_a_phone_finds_a_task_signs_in_and_signs_up(new_page):
     looked_at(page)
 
     card = shift_card(page, shift)
-    button(card, "Sign up").tap()
+    button(card, SHIFT_SIGN_UP).tap()
     expect(status(page)).to_contain_text(task.title)
     looked_at(page)
     expect(shift_card(page, shift).locator(".my-status")).to_have_text(tr("You have a place on this shift."))

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.stakeholders.factories import PASSWORD
 
-from .support import checked, fill_login_form, tr, visit
+from .support import checked, fill_login_form, tr, trp, visit
 
 
 def heading(page):
@@ -40,13 +40,17 @@ def shift_card(page, shift):
     return page.locator(f"#shift-{shift.pk}")
 
 
+SHIFT_SIGN_UP = ("for a shift", "Sign up")
+
+
 def button(scope, msgid):
     """The button whose accessible name is the site's text for ``msgid``, alone or followed by ": <which>".
 
     Buttons of repeated items (shifts, commitments, roster rows) carry a visually hidden
     ": <which one>" after their visible text, so that a screen reader tells them apart.
     """
-    return scope.get_by_role("button", name=re.compile(r"^\s*" + re.escape(tr(msgid)) + r"\s*(:|$)"))
+    text = trp(*msgid) if isinstance(msgid, tuple) else tr(msgid)
+    return scope.get_by_role("button", name=re.compile(r"^\s*" + re.escape(text) + r"\s*(:|$)"))
 
 
 def short_datetime(moment, language="de"):
