@@ -70,7 +70,7 @@ def test_the_page_offers_the_confirmation_and_staff_see_it_on_the_roster(client,
     shift = ShiftFactory(task=task)
     record = sign_up(shift)
     client.force_login(record.user)
-    detail = client.get(task.get_absolute_url()).text
+    detail = client.get(task.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
     assert page.get_absolute_url() in detail and "I have read the briefing" in detail
     response = client.post(f"/tasks/{task.pk}/briefing-read/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
