@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from stakeholders.admin import OrganisationScopedAdmin
+from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
 
 from . import services
@@ -361,27 +361,8 @@ class CallAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SharedCatalogueAdmin):
     """Categories are shared by all organisations: staff may look, platform operators edit."""
-
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def has_module_permission(self, request):
-        return request.user.has_perm("stakeholders.work_in_back_office")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 # What people do with proposals -----------------------------------------------------------

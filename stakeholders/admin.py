@@ -47,6 +47,29 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SharedCatalogueAdmin(admin.ModelAdmin):
+    """A list shared by all organisations (categories, skills): staff may look, platform operators edit."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("stakeholders.work_in_back_office")
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """People are platform-wide; only superusers (or holders of Django's user permissions) see them."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from proposals.models import Proposal
-from stakeholders.admin import OrganisationScopedAdmin
+from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 
 from . import services
 from .models import BriefingLink, Certificate, Shift, SignUp, Skill, Task
@@ -290,24 +290,5 @@ class CertificateAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(SharedCatalogueAdmin):
     """Skills are shared by all organisations: staff may look, platform operators edit."""
-
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def has_module_permission(self, request):
-        return request.user.has_perm("stakeholders.work_in_back_office")
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -9,7 +9,6 @@ same run. Use a database of its own:
         python manage.py migrate
     DATABASE_URL=... SECRET_KEY=bench python manage.py bench_pages --proposals 100000
 """
-import statistics
 import time
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 
+from coproduction.benchmark import measure
 from proposals.models import Comment, Proposal, Support
 from stakeholders.models import Organisation, User
 
@@ -214,18 +214,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<26}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
         baseline = None
         for name, url in self._pages():
-            queries = []
-            # Django clears connection.queries when a request starts, so count with a wrapper.
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-                response = client.get(url, secure=True)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            timings = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                client.get(url, secure=True)
-                timings.append((time.perf_counter() - started) * 1000)
-            median = statistics.median(timings)
-            p95 = statistics.quantiles(timings, n=20)[-1]
+            queries, median, p95 = measure(client, url, requests)
             baseline = baseline or median
-            self.stdout.write(f"{name:<26}{len(queries):>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(f"{name:<26}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")

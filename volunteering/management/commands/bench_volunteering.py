@@ -12,7 +12,6 @@ sign-ups per second and whether the counters still equal the rows. Use a databas
         python manage.py migrate
     DATABASE_URL=... SECRET_KEY=bench python manage.py bench_volunteering
 """
-import statistics
 import threading
 import time
 from datetime import time as clock
@@ -24,6 +23,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from coproduction.benchmark import measure
 from stakeholders.models import Membership, Organisation, User
 from volunteering import services
 from volunteering.models import AvailabilitySlot, Shift, SignUp, Skill, Task, VolunteerProfile
@@ -337,21 +337,9 @@ class Command(BaseCommand):
                 if user is not None:
                     clients[user].force_login(user)
             client = clients[user]
-            queries = []
-            # Django clears connection.queries when a request starts, so count with a wrapper.
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-                response = client.get(url, secure=True)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            timings = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                client.get(url, secure=True)
-                timings.append((time.perf_counter() - started) * 1000)
-            median = statistics.median(timings)
-            p95 = statistics.quantiles(timings, n=20)[-1]
+            queries, median, p95 = measure(client, url, requests)
             baseline = baseline or median
-            self.stdout.write(f"{name:<26}{len(queries):>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(f"{name:<26}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
 
     # --- racing sign-ups -----------------------------------------------------------------
 

@@ -10,7 +10,6 @@ database of its own, with production settings (hence collectstatic):
     python manage.py migrate && python manage.py collectstatic --noinput
     python manage.py bench_wiki --pages 10000
 """
-import statistics
 import time
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 
+from coproduction.benchmark import measure
 from stakeholders.models import Organisation, User
 from wiki.models import Link, Page, Revision, Space
 
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                '{"id": "h-stand", "name": "Stand", "children": []}]')
         params = {"n": stop, "body": BODY, "start": start, "stop": stop, "space": space.pk, "authors": authors,
                   "toc": toc}
-        in_range = f"space_id = %(space)s AND split_part(slug, '-', 2)::int BETWEEN %(start)s AND %(stop)s"
+        in_range = "space_id = %(space)s AND split_part(slug, '-', 2)::int BETWEEN %(start)s AND %(stop)s"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -228,18 +228,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':<32}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
         baseline = None
         for name, url in self._pages(space):
-            queries = []
-            # Django clears connection.queries when a request starts, so count with a wrapper.
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-                response = client.get(url, secure=True)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            timings = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                client.get(url, secure=True)
-                timings.append((time.perf_counter() - started) * 1000)
-            median = statistics.median(timings)
-            p95 = statistics.quantiles(timings, n=20)[-1]
+            queries, median, p95 = measure(client, url, requests)
             baseline = baseline or median
-            self.stdout.write(f"{name:<32}{len(queries):>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(f"{name:<32}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
