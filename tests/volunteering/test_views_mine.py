@@ -81,10 +81,30 @@ def test_my_commitments_queries_do_not_grow(client, django_assert_max_num_querie
         services.certificate_issue(user=person, organisation=organisation, period_start=date(2000, 1, 1),
                                    period_end=timezone.localdate())
     client.force_login(person)
-    # session, user; upcoming, past count + rows, hours, profile, certificates, certificate organisations
-    with django_assert_max_num_queries(9):
+    # session, user; upcoming count + rows, open offers, past count + rows, hours, profile, certificates,
+    # certificate organisations
+    with django_assert_max_num_queries(11):
         response = client.get(MINE)
     assert response.status_code == 200
+
+
+def test_many_upcoming_shifts_come_a_page_at_a_time_and_offers_always_show(client, organisation):
+    from volunteering.models import SignUp
+
+    person = UserFactory()
+    for index in range(25):
+        sign_up(ShiftFactory(task=TaskFactory(organisation=organisation), starts_in=48 + index * 5), person)
+    last = ShiftFactory(task=TaskFactory(organisation=organisation, title="Späte Schicht"), starts_in=48 + 30 * 5,
+                        capacity=1)
+    holder = sign_up(last)
+    waiting = sign_up(last, person)
+    services.shift_cancel_sign_up(sign_up=holder, actor=holder.user)
+    assert SignUp.objects.get(pk=waiting.pk).status == SignUp.Status.OFFERED
+    client.force_login(person)
+    first = client.get(MINE, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Page 1 of 2" in first and 'href="?upcoming=2#upcoming"' in first
+    assert "Späte Schicht" in first, "the offer on the second page is shown among the offers"
+    assert "Späte Schicht" in client.get(MINE + "?upcoming=2", HTTP_ACCEPT_LANGUAGE="en").text
 
 
 # --- the private calendar address ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from .common import allowed
 from .tasks import calendar_response
 
 PAST_PER_PAGE = 20
+UPCOMING_PER_PAGE = 20
 FEED_LOOKBACK = timedelta(days=365)
 
 
@@ -40,8 +41,12 @@ def hours_by_organisation(user):
 def commitments_context(request, *, certificate_form=None):
     user, now = request.user, timezone.now()
     mine = SignUp.objects.of_user(user)
-    upcoming = list(mine.active().upcoming(now).commitments().with_waitlist_position())
-    for record in upcoming:
+    # Someone with a hundred future shifts sees them a page at a time; open offers always show.
+    upcoming_page = Paginator(mine.active().upcoming(now).commitments().with_waitlist_position(), UPCOMING_PER_PAGE
+                              ).get_page(request.GET.get("upcoming"))
+    upcoming = list(upcoming_page.object_list)
+    offers = list(mine.offered().upcoming(now).commitments())
+    for record in [*upcoming, *offers]:
         record.can_cancel = allowed(user, "cancel_signup", record)
         record.can_confirm = allowed(user, "confirm_signup", record)
     past = Paginator(mine.past(now).confirmed().commitments().order_by("-shift__starts_at", "-pk"), PAST_PER_PAGE)
@@ -49,8 +54,9 @@ def commitments_context(request, *, certificate_form=None):
     profile = VolunteerProfile.objects.filter(user=user).only("id", "user_id", "calendar_token").first()
     token = profile.calendar_token if profile else None
     return {
-        "offers": [record for record in upcoming if record.can_confirm],
+        "offers": [record for record in offers if record.can_confirm],
         "upcoming": upcoming,
+        "upcoming_page": upcoming_page,
         "past_page": past.get_page(request.GET.get("past")),
         "hours": hours,
         "hours_total": total,
