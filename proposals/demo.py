@@ -9,27 +9,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from stakeholders.demo import (
+    AYLIN, BRUECKENSCHLAG, FULDAUFER, GRETE, HANS, KARL, LENA, LICHTBLICK, LINDENHOF, NADIA, STAFF, TOM,
+)
 from stakeholders.models import User
 
 from . import services
 from .models import Call, Category, Channel, Comment, Pledge, Proposal, Report, Support
 
 S = Proposal.Status
-LINDENHOF = "nachbarschaftszentrum-lindenhof"
-BRUECKENSCHLAG = "jugendhilfe-brueckenschlag"
-FULDAUFER = "pflegeverein-fuldaufer"
-LICHTBLICK = "beratungsstelle-lichtblick"
-
-# Who answers for each organisation.
-STAFF = {
-    LINDENHOF: "miriam.koch@demo.example",
-    BRUECKENSCHLAG: "jonas.weber@demo.example",
-    FULDAUFER: "elif.yilmaz@demo.example",
-    LICHTBLICK: "sarah.brandt@demo.example",
-}
-HANS, AYLIN, LENA, KARL = ("hans.lehmann@demo.example", "aylin.demir@demo.example",
-                           "lena.schubert@demo.example", "karl.fischer@demo.example")
-GRETE, TOM, NADIA = "grete.meyer@demo.example", "tom.becker@demo.example", "nadia.haddad@demo.example"
 
 CATEGORIES = [
     ("begegnung", "Begegnung"), ("bildung", "Bildung"), ("gesundheit", "Gesundheit"),

@@ -149,13 +149,6 @@ def proposal_set_status(*, proposal, actor, to_status, response=""):
     return proposal
 
 
-def _lock_open_proposal(proposal, statuses, message):
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status not in statuses or proposal.is_hidden:
-        raise ProposalError(message)
-    return proposal
-
-
 @transaction.atomic
 def proposal_support(*, proposal, user, entered_by=None, channel=Channel.ONLINE, consent_recorded=False):
     """One support per person; supporting also follows. Staff may add an offline participant's support."""

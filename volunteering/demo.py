@@ -13,24 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from proposals.models import Proposal
+from stakeholders.demo import (
+    AYLIN, BRUECKENSCHLAG, FULDAUFER, GRETE, HANS, KARL, LENA, LICHTBLICK, LINDENHOF, NADIA, STAFF, TOM,
+)
 from stakeholders.models import Organisation, User
 
 from . import services
 from .models import BriefingLink, Shift, Skill, Task
 
-LINDENHOF = "nachbarschaftszentrum-lindenhof"
-BRUECKENSCHLAG = "jugendhilfe-brueckenschlag"
-FULDAUFER = "pflegeverein-fuldaufer"
-LICHTBLICK = "beratungsstelle-lichtblick"
-STAFF = {
-    LINDENHOF: "miriam.koch@demo.example",
-    BRUECKENSCHLAG: "jonas.weber@demo.example",
-    FULDAUFER: "elif.yilmaz@demo.example",
-    LICHTBLICK: "sarah.brandt@demo.example",
-}
-HANS, AYLIN, LENA, KARL = ("hans.lehmann@demo.example", "aylin.demir@demo.example",
-                           "lena.schubert@demo.example", "karl.fischer@demo.example")
-GRETE, TOM, NADIA = "grete.meyer@demo.example", "tom.becker@demo.example", "nadia.haddad@demo.example"
 
 SKILLS = [
     ("erste-hilfe", "Erste Hilfe"), ("fahrradreparatur", "Fahrradreparatur"), ("kochen", "Kochen für viele"),

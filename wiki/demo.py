@@ -13,21 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from stakeholders import services as stakeholder_services
+from stakeholders.demo import (
+    AYLIN, BRUECKENSCHLAG, ELIF, FULDAUFER, GRETE, HANS, JONAS, KARL, LENA, LICHTBLICK, LINDENHOF, MIRIAM, SARAH,
+    TOM,
+)
 from stakeholders.models import Membership, User
 
 from . import services
 from .models import Page, PageTemplate, Revision, Space
 from .slugs import slug_for
 
-LINDENHOF = "nachbarschaftszentrum-lindenhof"
-BRUECKENSCHLAG = "jugendhilfe-brueckenschlag"
-FULDAUFER = "pflegeverein-fuldaufer"
-LICHTBLICK = "beratungsstelle-lichtblick"
-MIRIAM, JONAS, ELIF, SARAH = ("miriam.koch@demo.example", "jonas.weber@demo.example",
-                              "elif.yilmaz@demo.example", "sarah.brandt@demo.example")
-HANS, AYLIN, LENA, KARL = ("hans.lehmann@demo.example", "aylin.demir@demo.example",
-                           "lena.schubert@demo.example", "karl.fischer@demo.example")
-GRETE, TOM = "grete.meyer@demo.example", "tom.becker@demo.example"
 PAUL = "paul.wagner@demo.example"  # a former volunteer of the Lindenhof, created here
 
 TEMPLATES = [
