@@ -8,6 +8,7 @@ email settings; README.md lists every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,9 +162,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+# Notification digests go out at this local hour (TIME_ZONE), weekly ones on this weekday.
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
+NOTIFICATIONS_WEEKLY_DAY = env("NOTIFICATIONS_WEEKLY_DAY", default="monday").lower()
+NOTIFICATIONS_DIGEST_MAX_ITEMS = env.int("NOTIFICATIONS_DIGEST_MAX_ITEMS", default=25)
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
+
+# The one beat schedule: run exactly one `celery beat` next to any number of workers.
 CELERY_BEAT_SCHEDULE = {
     "volunteering-offers-expire": {"task": "volunteering.offers_expire", "schedule": 60.0},
     "volunteering-reminders-due": {"task": "volunteering.reminders_due", "schedule": 15 * 60.0},
+    "notifications-daily-digest": {
+        "task": "notifications.digests", "args": ("daily",),
+        "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR),
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.digests", "args": ("weekly",),
+        "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR, day_of_week=NOTIFICATIONS_WEEKLY_DAY[:3]),
+    },
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 5 * 60.0},
 }
 # Hours a person on a waitlist has to confirm a freed place before it moves on to the next.
 VOLUNTEERING_OFFER_HOURS = env.int("VOLUNTEERING_OFFER_HOURS", default=24)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("tasks/", include("volunteering.urls")),
     path("wiki/", include("wiki.urls")),
+    path("notifications/", include("notifications.urls")),
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
-    verbose_name = _("Activity")
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        # Each app says in its notify.py whom its activities concern (see notifications.registry).
+        autodiscover_modules("notify")

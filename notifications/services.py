@@ -1,12 +1,163 @@
-from .models import Activity
+"""Recording activity, deriving notifications from it, and the choices a person makes about them.
+
+Views, admin, tasks and the other apps' services call these.
+"""
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from .models import DEFAULT_CHANNELS, Activity, Category, Channel, Notification, Preference
+from .registry import rule_for
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+ALL_CATEGORIES = "*"
 
 
 def activity_record(*, actor, verb, target, organisation=None, **data):
-    """Writes one activity-log row; call it inside the transaction of the change it records."""
-    return Activity.objects.create(
+    """Writes one activity-log row and the notifications derived from it.
+
+    Call it inside the transaction of the change it records: the change, the row and the
+    notifications commit together or not at all. Emails that are due right away are enqueued
+    after the commit; if that fails (no broker), the periodic sweep sends them later.
+    """
+    rule = rule_for(verb)
+    title, url, extra = "", "", {}
+    if rule is not None:
+        title, url, *more = rule.describe(target)
+        extra = more[0] if more else {}
+    activity = Activity.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
         target=target,
         organisation=organisation,
-        data=data,
+        title=(title or "")[:200],
+        url=(url or "")[:500],
+        data={**extra, **data},
+    )
+    if rule is not None:
+        _notify(activity, rule)
+    return activity
+
+
+def _notify(activity, rule):
+    wanted = {pk for pk in rule.recipients(activity) if pk is not None}
+    if not rule.include_actor:
+        wanted.discard(activity.actor_id)
+    if not wanted:
+        return []
+    chosen = (
+        get_user_model().objects.filter(pk__in=wanted, is_active=True)
+        .annotate(channel=Subquery(Preference.objects.filter(user=OuterRef("pk"), category=rule.category)
+                                   .values("channel")[:1]))
+        .values_list("pk", "channel")
+    )
+    default = DEFAULT_CHANNELS[rule.category]
+    rows = [
+        Notification(recipient_id=pk, activity=activity, organisation_id=activity.organisation_id,
+                     category=rule.category, channel=_effective(channel or default, rule.urgent), is_urgent=rule.urgent)
+        for pk, channel in sorted(chosen)
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    get_user_model().objects.filter(pk__in=[n.recipient_id for n in rows]).update(
+        unread_notifications=F("unread_notifications") + 1
+    )
+    _send_soon([n.pk for n in rows if n.channel == Channel.IMMEDIATE])
+    return rows
+
+
+def _effective(channel, urgent):
+    """Time-critical items skip the digest; only "only here on the platform" keeps them off email."""
+    if urgent and channel in (Channel.DAILY, Channel.WEEKLY):
+        return Channel.IMMEDIATE
+    return channel
+
+
+def _send_soon(notification_ids):
+    if notification_ids:
+        from . import tasks
+
+        transaction.on_commit(lambda: enqueue(tasks.send_immediate, notification_ids))
+
+
+def enqueue(task, *args):
+    """Hands a task to the broker; a broker that is down loses nothing, the sweep catches up."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - any broker or sending failure: the data is committed, the sweep retries
+        logger.warning("Could not hand %s to the broker; the sweep will send it.", task.name, exc_info=True)
+
+
+def channels_of(user):
+    """{category: channel} for every category, defaults filled in."""
+    chosen = dict(Preference.objects.filter(user=user).values_list("category", "channel"))
+    return {category: chosen.get(category, DEFAULT_CHANNELS[category]) for category in Category.values}
+
+
+@transaction.atomic
+def preferences_set(*, user, channels):
+    """Stores how the person hears about each category; waiting items follow the new choice."""
+    unknown = set(channels) - set(Category.values)
+    if unknown or set(channels.values()) - set(Channel.values):
+        raise ValueError("Unknown category or channel")
+    for category, channel in channels.items():
+        Preference.objects.update_or_create(user=user, category=category, defaults={"channel": channel})
+        waiting = Notification.objects.pending_email().filter(recipient=user, category=category)
+        waiting.filter(is_urgent=False).update(channel=channel)
+        waiting.filter(is_urgent=True).update(channel=_effective(channel, True))
+    _send_soon(list(Notification.objects.pending_email().filter(recipient=user, channel=Channel.IMMEDIATE)
+                    .values_list("pk", flat=True)))
+
+
+def unsubscribe_token(user, category=ALL_CATEGORIES):
+    return signing.dumps([user.pk, category], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token):
+    """(user, category or "*") for a token this site signed, else None. Tokens do not expire."""
+    try:
+        user_id, category = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if category != ALL_CATEGORIES and category not in Category.values:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    return (user, category) if user is not None else None
+
+
+def unsubscribe(*, user, category=ALL_CATEGORIES):
+    """Stops emails about one category (or all): they are still shown on the platform."""
+    categories = Category.values if category == ALL_CATEGORIES else [category]
+    preferences_set(user=user, channels={c: Channel.APP for c in categories})
+
+
+@transaction.atomic
+def notification_mark_read(*, notification, user):
+    if notification.recipient_id != user.pk:
+        raise PermissionError("Not this person's notification")
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now()):
+        _count_read(user, 1)
+        return True
+    return False
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user):
+    done = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    if done:
+        _count_read(user, done)
+    return done
+
+
+def _count_read(user, number):
+    get_user_model().objects.filter(pk=user.pk).update(
+        unread_notifications=Greatest(Coalesce(F("unread_notifications"), Value(0)) - number, Value(0))
     )

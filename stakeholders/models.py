@@ -56,6 +56,9 @@ class User(AbstractUser):
         _("language"), max_length=5, choices=Language.choices, default=Language.GERMAN
     )
 
+    # Kept by notifications.services, so the header shows it without counting.
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import activity_record
+
 from .models import Invitation, Membership
 
 
@@ -23,12 +25,14 @@ def membership_request(*, user, organisation, role, message="", is_listed=False)
         raise MembershipError(_duplicate_message(existing))
     try:
         with transaction.atomic():
-            return Membership.objects.create(
+            membership = Membership.objects.create(
                 user=user, organisation=organisation, role=role, message=message, is_listed=is_listed
             )
     except IntegrityError:
         # A simultaneous request for the same role won the race.
         raise MembershipError(_("You have already asked to join in this role.")) from None
+    activity_record(actor=user, verb="membership.requested", target=membership, organisation=organisation)
+    return membership
 
 
 def _duplicate_message(membership):
@@ -49,6 +53,8 @@ def membership_decide(*, membership, decided_by, approve):
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     if approve:
         _sync_back_office_access(membership.user)
+    activity_record(actor=decided_by, verb="membership.approved" if approve else "membership.declined",
+                    target=membership, organisation=membership.organisation)
     return membership
 
 

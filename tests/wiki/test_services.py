@@ -53,7 +53,7 @@ def test_create_writes_the_first_revision_and_records_it(page, space, member):
     assert Space.objects.get(pk=space.pk).page_count == 1
     activity = Activity.objects.for_target(page).get()
     assert (activity.verb, activity.actor, activity.organisation, activity.data) == (
-        "page.created", member, space.organisation, {"revision": 1, "summary": "Anfang"})
+        "page.created", member, space.organisation, {"revision": 1, "summary": "Anfang", "space": space.name})
 
 
 def test_every_save_is_a_revision(page, member, space):
@@ -286,7 +286,8 @@ def test_pages_of_people_who_left_are_listed_for_handover(space, organisation, s
     orphaned.refresh_from_db()
     assert orphaned.owner == new_owner and not Page.objects.owned_by_leavers().exists()
     activity = Activity.objects.for_target(orphaned).latest("pk")
-    assert (activity.verb, activity.data) == ("page.handed_over", {"owner": new_owner.pk, "previous_owner": leaver.user.pk})
+    assert (activity.verb, activity.data) == (
+        "page.handed_over", {"owner": new_owner.pk, "previous_owner": leaver.user.pk, "space": space.name})
 
 
 def test_deactivated_owners_count_as_gone(space):

@@ -60,6 +60,7 @@ def offer_free_places(shift, *, now):
     )
     change_counts(shift, offered=len(chosen), waitlisted=-len(chosen))
     for sign_up in chosen:
+        sign_up.shift = shift
         sign_up.status, sign_up.offered_at, sign_up.offer_expires_at = O, now, expires_at
         activity_record(actor=None, verb="signup.offered", target=sign_up, organisation=shift.task.organisation,
                         shift=shift.pk, expires_at=expires_at.isoformat())
@@ -76,6 +77,7 @@ def withdraw_offers(shift, *, count, now):
     )
     change_counts(shift, offered=-len(withdrawn), waitlisted=len(withdrawn))
     for sign_up in withdrawn:
+        sign_up.shift = shift
         activity_record(actor=None, verb="signup.offer_withdrawn", target=sign_up,
                         organisation=shift.task.organisation, shift=shift.pk)
     return withdrawn
@@ -97,6 +99,7 @@ def end_sign_ups(shift, *, statuses, new_status, now, verb, actor=None, only=Non
         steps[key[sign_up.status]] -= 1
     change_counts(shift, **steps)
     for sign_up in ended:
+        sign_up.shift = shift
         activity_record(actor=actor, verb=verb, target=sign_up, organisation=shift.task.organisation,
                         shift=shift.pk, was=sign_up.status, **data)
         sign_up.status = new_status

@@ -3,13 +3,16 @@
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from proposals import demo as proposals_demo
 from volunteering import demo as volunteering_demo
 from wiki import demo as wiki_demo
 from stakeholders.models import Membership, Organisation, User
+from stakeholders.services import membership_request
 
 DEMO_PASSWORD = "koproduktion-demo"
 
@@ -122,8 +125,17 @@ ADMIN_EMAIL = "admin@demo.example"
 class Command(BaseCommand):
     help = "Create or update the demo organisations and people (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # What happens while seeding notifies the demo people; those emails stay in memory
+        # instead of filling the console, and are listed under "Emails sent" in the back office.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+        sent = len(getattr(mail, "outbox", []))
+        if sent:
+            self.stdout.write(f"{sent} notification emails were sent to the demo people while seeding.")
+
+    @transaction.atomic
+    def _seed(self):
         organisations = {}
         for data in ORGANISATIONS:
             data = dict(data)
@@ -144,13 +156,10 @@ class Command(BaseCommand):
                     defaults={"is_listed": listed, "is_multiplier": multiplier, "decided_by": admin},
                 )
         for email, slug, role in PENDING:
-            Membership.objects.get_or_create(
-                user=User.objects.get(email=email),
-                organisation=organisations[slug],
-                role=role,
-                status=Membership.Status.REQUESTED,
-                defaults={"message": "Ich würde gern in der Fahrradwerkstatt helfen."},
-            )
+            person = User.objects.get(email=email)
+            if not Membership.objects.filter(user=person, organisation=organisations[slug], role=role).exists():
+                membership_request(user=person, organisation=organisations[slug], role=role,
+                                   message="Ich würde gern in der Fahrradwerkstatt helfen.")
         proposal_count = proposals_demo.seed(organisations=organisations)
         wiki_demo.seed(organisations=organisations)
         volunteering_demo.seed(organisations=organisations)

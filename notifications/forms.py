@@ -1,0 +1,18 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Channel
+
+
+class PreferencesForm(forms.Form):
+    """One choice per category: how the person hears about it."""
+
+    def __init__(self, *args, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in Category:
+            self.fields[category.value] = forms.ChoiceField(
+                label=category.label, choices=Channel.choices, initial=current[category.value],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose how you want to hear about this."),
+                                "invalid_choice": _("Choose one of the offered ways.")},
+            )

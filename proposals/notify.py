@@ -1,0 +1,64 @@
+"""Who hears about proposals: their followers (authors and supporters follow automatically)."""
+from django.utils.translation import gettext as _
+
+from notifications.models import Category
+from notifications.registry import rule, visibility
+from notifications.wording import actor_name, excerpt
+
+from .models import Comment, Follow, Proposal
+
+
+def followers(proposal_id):
+    return Follow.objects.filter(proposal_id=proposal_id).values_list("user_id", flat=True)
+
+
+def _proposal(proposal):
+    return proposal.title, proposal.get_absolute_url()
+
+
+def _comment(comment):
+    proposal = comment.proposal
+    return proposal.title, f"{proposal.get_absolute_url()}#comment-{comment.pk}", {"excerpt": excerpt(comment.text)}
+
+
+def _comment_recipients(activity):
+    comment = activity.target
+    people = set(followers(comment.proposal_id))
+    if comment.parent_id:
+        people.add(Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True).first())
+    return people
+
+
+def _status_message(activity):
+    status = Proposal.Status(activity.data["to_status"]).label
+    return (_("“%(title)s” is now: %(status)s.") % {"title": activity.title, "status": status},
+            excerpt(activity.data.get("response", ""), 60))
+
+
+rule("proposal.status_changed", Category.PROPOSALS,
+     recipients=lambda activity: followers(activity.target_id),
+     describe=_proposal, message=_status_message)
+rule("comment.created", Category.PROPOSALS,
+     recipients=_comment_recipients, describe=_comment,
+     message=lambda activity: (_("%(name)s commented on “%(title)s”.") % {"name": actor_name(activity),
+                                                                          "title": activity.title},
+                               activity.data.get("excerpt", "")))
+rule("proposal.pledged", Category.PROPOSALS,
+     recipients=lambda activity: [activity.target.author_id],
+     describe=_proposal,
+     message=lambda activity: (_("%(name)s offered to help with “%(title)s”.") % {"name": actor_name(activity),
+                                                                                 "title": activity.title}, ""))
+
+
+def _visible_proposals(ids):
+    shown = Proposal.objects.filter(pk__in=ids, is_hidden=False).exclude(status=Proposal.Status.DRAFT)
+    return dict.fromkeys(shown.values_list("pk", flat=True))
+
+
+def _visible_comments(ids):
+    shown = Comment.objects.filter(pk__in=ids, is_hidden=False, proposal__is_hidden=False)
+    return dict.fromkeys(shown.values_list("pk", flat=True))
+
+
+visibility(Proposal, _visible_proposals)
+visibility(Comment, _visible_comments)
