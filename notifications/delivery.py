@@ -2,11 +2,13 @@
 
 Each email is a Delivery row, unique per (person, kind, period). A batch of them is *claimed*
 in one short transaction (rows locked with SKIP LOCKED, so two workers never take the same
-person; the notifications it carries are attached in the same transaction), then sent, and
-each is marked sent as soon as its email has left. A retried task reclaims what it had claimed;
-anything a dead worker left half-done is reclaimed by the sweep after CLAIM_TIMEOUT. The
-Message-ID is derived from the row, so even the one email that may have left just before a
-crash carries the same id when sent again.
+person; the notifications it carries are attached in the same transaction), then sent. Each
+email is marked sent by an UPDATE in a transaction that commits only once the email has left:
+the row stays locked while it is sent, so a second run of the same task waits and then finds it
+sent, and a crash rolls the mark back. A retried task reclaims what it had claimed; anything a
+dead worker left half-done is reclaimed by the sweep after CLAIM_TIMEOUT. The Message-ID is
+derived from the row, so even the one email that may have left just before a crash carries the
+same id when sent again.
 
 Reading is constant per batch: the claim, the recipients, their items (at most MAX_ITEMS each,
 numbered by the database), one query per kind of target to see what still exists and is not
@@ -14,11 +16,11 @@ hidden, and one for memberships. Each sent email is then marked with one UPDATE 
 """
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -53,13 +55,17 @@ def batch_size():
 
 # --- periods -----------------------------------------------------------------------------------
 
+def local_zone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def period_for(kind, now=None):
-    """(period, cutoff) of the most recent digest time at or before ``now``, in local time.
+    """(period, cutoff) of the most recent digest time at or before ``now``, in local time (TIME_ZONE).
 
     Daily: the local date of the digest hour. Weekly: the ISO week of the digest weekday.
     A digest carries what was notified before its cutoff; later items wait for the next one.
     """
-    local = timezone.localtime(now or timezone.now())
+    local = timezone.localtime(now or timezone.now(), local_zone())
     scheduled = local.replace(hour=settings.NOTIFICATIONS_DIGEST_HOUR, minute=0, second=0, microsecond=0)
     if kind == K.DAILY:
         if scheduled > local:
@@ -76,6 +82,17 @@ def period_for(kind, now=None):
 def _aware(local):
     """The same wall-clock time, with the offset that is valid on that day (summer or winter time)."""
     return timezone.make_aware(datetime(local.year, local.month, local.day, local.hour), local.tzinfo)
+
+
+def cutoff_of(kind, period):
+    """The cutoff of a digest period written by period_for."""
+    if kind == K.DAILY:
+        day = date.fromisoformat(period)
+    else:
+        year, week = period.split("-W")
+        day = date.fromisocalendar(int(year), int(week), WEEKDAYS.index(settings.NOTIFICATIONS_WEEKLY_DAY) + 1)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, settings.NOTIFICATIONS_DIGEST_HOUR),
+                               local_zone())
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -106,12 +123,7 @@ def claim_digests(kind, period, cutoff, recipient_ids, claimer, now=None):
     )
     with transaction.atomic():
         claimed = _claim(Delivery.objects.filter(kind=kind, period=period, recipient_id__in=recipient_ids),
-                         claimer, now)
-        if claimed:
-            mine = Delivery.objects.filter(kind=kind, period=period, recipient_id=OuterRef("recipient_id"))
-            Notification.objects.pending_email().filter(
-                channel=kind, created_at__lt=cutoff, recipient_id__in=[d[1] for d in claimed]
-            ).update(delivery_id=Subquery(mine.values("pk")[:1]))
+                         claimer, now, cutoff=cutoff)
     return [d[0] for d in claimed]
 
 
@@ -128,29 +140,47 @@ def claim_immediate(notification_ids, claimer, now=None):
     )
     periods = {str(pk) for pk in notification_ids}
     with transaction.atomic():
-        claimed = _claim(Delivery.objects.filter(kind=K.IMMEDIATE, period__in=periods), claimer, now,
-                         with_period=True)
-        if claimed:
-            links = {int(period): pk for pk, _recipient, period in claimed}
-            Notification.objects.filter(pk__in=links, delivery__isnull=True).update(
-                delivery_id=Case(*[When(pk=n, then=Value(d)) for n, d in links.items()], output_field=IntegerField())
-            )
+        claimed = _claim(Delivery.objects.filter(kind=K.IMMEDIATE, period__in=periods), claimer, now)
     return [d[0] for d in claimed]
 
 
-def _claim(deliveries, claimer, now, with_period=False, limit=None):
-    """Locks the rows nobody else is sending (or that a dead worker left) and marks them as ours."""
+def _claim(deliveries, claimer, now, limit=None, cutoff=None):
+    """Locks the rows nobody else is sending (or that a dead worker left), marks them as ours and
+    attaches what they carry. Call it inside a transaction."""
     open_ = Q(status=St.PENDING) | Q(status=St.SENDING, claimed_by=claimer) | Q(
         status=St.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
     )
-    fields = ("pk", "recipient_id", "period") if with_period else ("pk", "recipient_id")
-    rows = deliveries.filter(open_).select_for_update(skip_locked=True).order_by("pk").values_list(*fields)
+    rows = (deliveries.filter(open_).select_for_update(skip_locked=True).order_by("pk")
+            .values_list("pk", "recipient_id", "kind", "period"))
     claimed = list(rows[:limit] if limit else rows)
     if claimed:
         Delivery.objects.filter(pk__in=[d[0] for d in claimed]).update(
             status=St.SENDING, claimed_by=claimer, claimed_at=now, attempts=F("attempts") + 1
         )
+        _attach(claimed, cutoff)
     return claimed
+
+
+def _attach(claimed, cutoff=None):
+    """Attaches to each claimed email what it carries: its one notification, or the person's waiting items.
+
+    Also on a reclaim, so an email whose row was created but never claimed (a crash in between)
+    still carries its items.
+    """
+    links = {int(period): pk for pk, _recipient, kind, period in claimed if kind == K.IMMEDIATE}
+    if links:
+        Notification.objects.pending_email().filter(pk__in=links, channel=Channel.IMMEDIATE).update(
+            delivery_id=Case(*[When(pk=n, then=Value(d)) for n, d in links.items()], output_field=IntegerField())
+        )
+    digests = defaultdict(list)
+    for _pk, recipient, kind, period in claimed:
+        if kind != K.IMMEDIATE:
+            digests[kind, period].append(recipient)
+    for (kind, period), recipients in digests.items():
+        mine = Delivery.objects.filter(kind=kind, period=period, recipient_id=OuterRef("recipient_id"))
+        Notification.objects.pending_email().filter(
+            channel=kind, created_at__lt=cutoff or cutoff_of(kind, period), recipient_id__in=recipients
+        ).update(delivery_id=Subquery(mine.values("pk")[:1]))
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -163,11 +193,14 @@ def send_claimed(delivery_ids, claimer, connection=None):
         Delivery.objects.filter(pk__in=delivery_ids, claimed_by=claimer, status=St.SENDING)
         .select_related("recipient").order_by("pk")
     )
+    if not deliveries:
+        return 0
     items = list(
         Notification.objects.filter(delivery_id__in=[d.pk for d in deliveries])
         .select_related("activity__actor", "activity__target_type", "organisation")
         .annotate(
-            position=Window(RowNumber(), partition_by=[F("delivery_id")], order_by=[F("created_at").desc(), F("pk").desc()]),
+            position=Window(RowNumber(), partition_by=[F("delivery_id")],
+                            order_by=[F("created_at").desc(), F("pk").desc()]),
             total=Window(Count("pk"), partition_by=[F("delivery_id")]),
         )
         .filter(position__lte=max_items())
@@ -175,36 +208,49 @@ def send_claimed(delivery_ids, claimer, connection=None):
     )
     visible = visible_items(items)
     by_delivery = defaultdict(list)
-    totals = {}
+    more = defaultdict(int)
     for item in items:
-        totals[item.delivery_id] = item.total
+        more[item.delivery_id] = item.total - item.position  # the last one read is the highest position
         if item in visible:
             by_delivery[item.delivery_id].append(item)
-    sent = 0
     connection = connection or get_connection()
-    with connection:
+    try:
+        connection.open()
+    except Exception as error:  # noqa: BLE001 - the mail server is down: every email of the batch waits
+        for delivery in deliveries:
+            _failed(delivery, claimer, error)
+        return 0
+    sent = 0
+    try:
         for delivery in deliveries:
             shown = by_delivery.get(delivery.pk, [])
             if not shown or not delivery.recipient.is_active or not delivery.recipient.email:
                 _finish(delivery, claimer, status=St.SKIPPED)
                 continue
-            message = build_email(delivery, shown, more=max(totals.get(delivery.pk, 0) - len(shown), 0),
-                                  connection=connection)
+            message = build_email(delivery, shown, more=more[delivery.pk], connection=connection)
             try:
-                message.send()
+                with transaction.atomic():
+                    if not _finish(delivery, claimer, status=St.SENT, subject=message.subject[:200],
+                                   item_count=len(shown), sent_at=timezone.now()):
+                        continue  # another run of this claim sent it while we waited for the row
+                    message.send()
             except Exception as error:  # noqa: BLE001 - the mail server refused or is down: try again later
-                failed = delivery.attempts >= MAX_ATTEMPTS
-                _finish(delivery, claimer, status=St.FAILED if failed else St.PENDING, error=str(error)[:300])
+                _failed(delivery, claimer, error)
                 continue
-            _finish(delivery, claimer, status=St.SENT, subject=message.subject[:200], item_count=len(shown),
-                    sent_at=timezone.now())
             sent += 1
+    finally:
+        connection.close()
     return sent
 
 
 def _finish(delivery, claimer, **fields):
-    """One UPDATE by key, committed at once: this email's fate survives a crash of the rest."""
-    Delivery.objects.filter(pk=delivery.pk, claimed_by=claimer).update(**fields)
+    """One UPDATE by key of an email still being sent under this claim; False if it no longer is."""
+    return bool(Delivery.objects.filter(pk=delivery.pk, claimed_by=claimer, status=St.SENDING).update(**fields))
+
+
+def _failed(delivery, claimer, error):
+    status = St.FAILED if delivery.attempts >= MAX_ATTEMPTS else St.PENDING
+    _finish(delivery, claimer, status=status, error=str(error)[:300])
 
 
 def visible_items(notifications):
@@ -216,7 +262,10 @@ def visible_items(notifications):
     for type_id, ids in targets.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         check = VISIBILITY.get(model)
-        found = check(ids) if check else dict.fromkeys(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        if check is None:
+            found = dict.fromkeys(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        else:
+            found = check(ids)
         allowed.update({(type_id, pk): organisation for pk, organisation in found.items()})
     needed = {(item.recipient_id, allowed[key]) for item in notifications
               if allowed.get(key := (item.activity.target_type_id, item.activity.target_id))}
@@ -256,19 +305,20 @@ def describe(item, available=True):
 
 def grouped(items):
     """[(organisation name, [(category label, [described items])])], in the order first seen."""
-    groups = {}
+    groups, names = {}, {}
     for item in items:
-        organisation = item.organisation.name if item.organisation_id else _("Across the platform")
-        categories = groups.setdefault(organisation, {})
+        names.setdefault(item.organisation_id,
+                         item.organisation.name if item.organisation_id else _("Across the platform"))
+        categories = groups.setdefault(item.organisation_id, {})
         categories.setdefault(Category(item.category).label, []).append(describe(item))
-    return [(name, list(categories.items())) for name, categories in groups.items()]
+    return [(names[key], list(categories.items())) for key, categories in groups.items()]
 
 
-def subject_for(delivery, items):
+def subject_for(delivery, items, more=0):
     if delivery.kind == K.DAILY:
-        return _("Your daily summary: %(count)s new") % {"count": len(items)}
+        return _("Your daily summary: %(count)s new") % {"count": len(items) + more}
     if delivery.kind == K.WEEKLY:
-        return _("Your weekly summary: %(count)s new") % {"count": len(items)}
+        return _("Your weekly summary: %(count)s new") % {"count": len(items) + more}
     return describe(items[0])["text"]
 
 
@@ -289,7 +339,7 @@ def build_email(delivery, items, *, more=0, connection=None):
             "unsubscribe_url": unsubscribe_url,
             "category_label": Category(category).label if category else "",
         }
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject_for(delivery, items)
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject_for(delivery, items, more)
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)
     domain = urlsplit(settings.SITE_URL).hostname or "koproduktion.example"
@@ -335,9 +385,12 @@ def unfinished(now=None):
 
 
 def retry_unfinished(now=None, claimer=None):
-    """Sends again what is unfinished: the items were attached when it was first claimed."""
+    """Sends again what is unfinished; gives up on emails a worker died on MAX_ATTEMPTS times."""
     claimer = claimer or new_claimer()
     now = now or timezone.now()
+    unfinished(now).filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=St.FAILED, error=f"Not sent after {MAX_ATTEMPTS} attempts."
+    )
     sent = 0
     while True:
         with transaction.atomic():
@@ -352,6 +405,7 @@ def immediate_overdue(now=None):
     """Notifications due right away that never got their email (no broker, or a worker was down)."""
     now = now or timezone.now()
     return list(
-        Notification.objects.pending_email().filter(channel=Channel.IMMEDIATE, created_at__lt=now - timedelta(minutes=1))
+        Notification.objects.pending_email()
+        .filter(channel=Channel.IMMEDIATE, created_at__lt=now - timedelta(minutes=1))
         .order_by("pk").values_list("pk", flat=True)[:10 * batch_size()]
     )

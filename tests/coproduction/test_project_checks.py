@@ -34,10 +34,14 @@ def test_check_deploy_is_clean_in_production_settings():
         ALLOWED_HOSTS="koproduktion.example",
         CSRF_TRUSTED_ORIGINS="https://koproduktion.example",
         CELERY_BROKER_URL="redis://redis.invalid:6379/0",
+        SITE_URL="https://koproduktion.example",
     )
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+    env["SITE_URL"] = "http://koproduktion.example"
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "coproduction.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -94,7 +94,7 @@ def test_offers_expire_runs_on_a_real_worker(tmp_path):
     shift, first, second = shift_with_expired_offer()
     queue = f"test-volunteering-{uuid.uuid4().hex[:12]}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "TEST_CELERY_REMOTE_CONTROL": "0"}
     log = tmp_path / "worker.log"
     with open(log, "w") as output:
         worker = subprocess.Popen(

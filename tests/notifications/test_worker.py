@@ -1,0 +1,139 @@
+"""The daily digest on a real Celery worker process, through Redis, on the test PostgreSQL database.
+
+The worker is another process: it writes its emails to files in a folder of this test, listens
+on a queue of its own (also for the batches the fan-out enqueues), and leaves nothing on Redis.
+"""
+import email
+import email.policy
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+
+from coproduction.celery import app
+from notifications import delivery, tasks
+from notifications.models import Delivery, Notification
+
+ROOT = Path(__file__).resolve().parents[2]
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between the messages the file backend writes
+St = Delivery.Status
+
+
+def _database_url():
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _emails(folder):
+    """Every message the worker finished writing, parsed."""
+    found = []
+    for path in sorted(folder.glob("*.log")):
+        chunks = path.read_bytes().split(SEPARATOR)
+        found += [email.message_from_bytes(chunk, policy=email.policy.default)  # the last one may be half written
+                  for chunk in chunks[:-1]]
+    return found
+
+
+def _succeeded(log, task_id):
+    return re.search(rf"\[{re.escape(task_id)}\] succeeded in", log.read_text()) is not None
+
+
+def _batches(log):
+    """How many digest batches the worker has finished."""
+    return len(re.findall(r"Task notifications\.digest_batch\[[^]]+\] succeeded", log.read_text()))
+
+
+def _wait(worker, log, done, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done():
+        assert worker.poll() is None, log.read_text()
+        time.sleep(0.25)
+    assert done(), log.read_text()
+
+
+@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (Redis) for a real worker")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker shares the test database on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_digest_arrives_once_through_a_real_worker(tmp_path, followers):
+    _proposal, people = followers(5, comments=2, language="en")
+    _proposal, (closed,) = followers(1)
+    closed.is_active = False
+    closed.save(update_fields=["is_active"])
+    Notification.objects.update(created_at=F("created_at") - timedelta(days=2))  # written before today's digest
+    readers = {person.email for person in people}
+
+    queue = f"test-notifications-{uuid.uuid4().hex[:12]}"
+    outbox = tmp_path / "outbox"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "TEST_CELERY_EAGER": "0", "TEST_CELERY_QUEUE": queue,
+           "TEST_CELERY_REMOTE_CONTROL": "0", "EMAIL_URL": f"filemail:///{outbox}", "NOTIFICATIONS_BATCH_SIZE": "2",
+           "SITE_URL": "https://koproduktion.example"}
+    log = tmp_path / "worker.log"
+    with open(log, "w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "coproduction", "worker", "--pool", "solo", "--queues", queue,
+             "--hostname", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    eager_before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        # The beat's job: the worker fans out three batches of two through Redis and sends them.
+        first = tasks.digests.apply_async(args=["daily"], queue=queue)
+        _wait(worker, log, lambda: _succeeded(log, first.id) and _batches(log) == 3)
+        assert len(_emails(outbox)) == 5
+        assert statuses() == {St.SENT: 5, St.SKIPPED: 1}
+        assert Delivery.objects.get(recipient=closed).status == St.SKIPPED
+
+        # Again: the beat fires twice, and the same batch is handed out once more.
+        period, cutoff = delivery.period_for(Delivery.Kind.DAILY)
+        again = [tasks.digests.apply_async(args=["daily"], queue=queue),
+                 tasks.digest_batch.apply_async(args=["daily", period, cutoff.isoformat(),
+                                                      sorted(p.pk for p in people)[:2]], queue=queue)]
+        _wait(worker, log, lambda: all(_succeeded(log, result.id) for result in again))
+        assert _batches(log) == 4  # the second fan-out found nobody left to send to
+
+        messages = _emails(outbox)
+        assert Counter(str(message["To"]) for message in messages) == dict.fromkeys(readers, 1)
+        for message in messages:
+            assert message["Subject"] == "[Koproduktion] Your daily summary: 2 new"
+            unsubscribe = message["List-Unsubscribe"].strip()  # folded: the address is longer than a line
+            assert unsubscribe.startswith("<https://koproduktion.example/notifications/unsubscribe/")
+            assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            assert message.get_content_type() == "multipart/alternative"
+        assert len({str(message["Message-ID"]) for message in messages}) == 5
+        assert statuses() == {St.SENT: 5, St.SKIPPED: 1}
+        assert set(Delivery.objects.values_list("period", flat=True)) == {period}
+        assert " ERROR" not in log.read_text()
+    finally:
+        app.conf.task_always_eager = eager_before
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
+        with app.connection_for_write() as conn:  # leave nothing behind on the shared Redis
+            channel = conn.default_channel
+            channel.queue_delete(queue)
+            client = channel.client
+            client.delete(*[key for key in client.keys(f"*{queue}*")],
+                          f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+            client.zrem("_kombu.binding_deadlines", queue)
+
+
+def statuses():
+    return Counter(Delivery.objects.values_list("status", flat=True))
