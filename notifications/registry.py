@@ -5,7 +5,8 @@ Each app declares its rules in its own ``notify.py`` (imported when the app is r
 - ``rule(verb, category, recipients=..., message=..., describe=..., urgent=False)``: for an
   activity with this verb, ``recipients(activity)`` returns the ids of the people to tell (an
   iterable or a values_list queryset); ``describe(target)`` returns the (title, address) stored
-  on the activity, optionally with a dict of more data to store; ``message(activity)`` returns the sentence shown, in the active language.
+  on the activity, optionally with a dict of more data to store; ``message(activity)`` returns the
+  (sentence, detail) shown, in the active language.
 - ``visibility(model, visible)``: ``visible(ids)`` returns {id: None or organisation id} for
   the targets that still exist and are not hidden; an organisation id means only people with an
   approved role there may see it (members-only wiki spaces). Targets it leaves out are gone.

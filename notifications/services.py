@@ -6,8 +6,8 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -67,11 +67,40 @@ def _notify(activity, rule):
     if not rows:
         return []
     Notification.objects.bulk_create(rows)
-    get_user_model().objects.filter(pk__in=[n.recipient_id for n in rows]).update(
-        unread_notifications=F("unread_notifications") + 1
-    )
+    _count_new([n.recipient_id for n in rows])
     _send_soon([n.pk for n in rows if n.channel == Channel.IMMEDIATE])
     return rows
+
+
+def _count_new(user_ids):
+    """Adds one to each person's unread counter, never waiting for a person's row while holding other locks.
+
+    The caller may hold locks (a shift, a task) that another transaction wants after locking one
+    of these people (volunteering locks the person first). Rows held elsewhere are skipped here
+    and recounted right after the commit instead.
+    """
+    users = get_user_model().objects.filter(pk__in=user_ids)
+    free = user_ids
+    if connection.features.has_select_for_update_skip_locked and connection.in_atomic_block:
+        free = list(users.select_for_update(skip_locked=True, no_key=True).order_by("pk").values_list("pk", flat=True))
+    if free:
+        get_user_model().objects.filter(pk__in=free).update(unread_notifications=F("unread_notifications") + 1)
+    busy = set(user_ids) - set(free)
+    if busy:
+        transaction.on_commit(lambda: unread_recount(busy))
+
+
+def unread_recount(user_ids):
+    """Sets each person's unread counter to the number of their unread notifications."""
+    users = get_user_model().objects.filter(pk__in=user_ids)
+    with transaction.atomic():
+        # Locked first, counted in the next statement: the count then sees every commit before the lock.
+        locked = list(users.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+        unread = (Notification.objects.unread().filter(recipient=OuterRef("pk")).order_by()
+                  .values("recipient").annotate(number=Count("pk")).values("number"))
+        get_user_model().objects.filter(pk__in=locked).update(
+            unread_notifications=Coalesce(Subquery(unread), Value(0))
+        )
 
 
 def _effective(channel, urgent):

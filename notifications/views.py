@@ -74,7 +74,7 @@ def _back(request):
 @login_required
 def preferences(request):
     current = services.channels_of(request.user)
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, channels=form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))

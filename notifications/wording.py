@@ -28,5 +28,5 @@ def excerpt(text, words=40):
 def exists(model):
     """A visibility check for targets that every recipient may see for as long as they exist."""
     def visible(ids):
-        return dict.fromkeys(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        return dict.fromkeys(model._default_manager.filter(pk__in=ids).order_by().values_list("pk", flat=True))
     return visible

@@ -51,12 +51,12 @@ rule("proposal.pledged", Category.PROPOSALS,
 
 
 def _visible_proposals(ids):
-    shown = Proposal.objects.filter(pk__in=ids, is_hidden=False).exclude(status=Proposal.Status.DRAFT)
+    shown = Proposal.objects.filter(pk__in=ids, is_hidden=False).exclude(status=Proposal.Status.DRAFT).order_by()
     return dict.fromkeys(shown.values_list("pk", flat=True))
 
 
 def _visible_comments(ids):
-    shown = Comment.objects.filter(pk__in=ids, is_hidden=False, proposal__is_hidden=False)
+    shown = Comment.objects.filter(pk__in=ids, is_hidden=False, proposal__is_hidden=False).order_by()
     return dict.fromkeys(shown.values_list("pk", flat=True))
 
 

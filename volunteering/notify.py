@@ -68,26 +68,30 @@ def sign_up_rule(verb, sentence, *, urgent=False, describe=_sign_up, message=Non
 
 sign_up_rule("signup.confirmed", gettext_noop("Your place for “%(title)s” on %(when)s is confirmed."))
 sign_up_rule("signup.waitlisted", gettext_noop("You are on the waitlist for “%(title)s” on %(when)s."))
-sign_up_rule("signup.offered", gettext_noop("A place for “%(title)s” on %(when)s is free for you. Confirm it by %(expires)s."),
+sign_up_rule("signup.offered",
+             gettext_noop("A place for “%(title)s” on %(when)s is free for you. Confirm it by %(expires)s."),
              urgent=True, describe=_offer)
 sign_up_rule("signup.offer_confirmed", gettext_noop("You took the place for “%(title)s” on %(when)s."))
 sign_up_rule("signup.offer_expired", gettext_noop("The place offered to you for “%(title)s” on %(when)s has expired."))
-sign_up_rule("signup.offer_withdrawn", gettext_noop("The place offered to you for “%(title)s” on %(when)s is taken back; "
-                                          "you keep your place on the waitlist."))
+sign_up_rule("signup.offer_withdrawn", gettext_noop("The place offered to you for “%(title)s” on %(when)s is taken "
+                                                    "back; you keep your place on the waitlist."))
 sign_up_rule("signup.waitlist_closed", gettext_noop("Sign-up for “%(title)s” on %(when)s has closed; "
-                                          "your place on the waitlist has ended."))
+                                                    "your place on the waitlist has ended."))
 sign_up_rule("signup.cancelled", "", message=_cancelled)
-sign_up_rule("signup.cancelled_by_organisation", gettext_noop("“%(title)s” on %(when)s is cancelled by the organisation."),
+sign_up_rule("signup.cancelled_by_organisation",
+             gettext_noop("“%(title)s” on %(when)s is cancelled by the organisation."),
              urgent=True, detail_key="reason")
 sign_up_rule("signup.reminder_due", gettext_noop("Reminder: “%(title)s” starts on %(when)s."), urgent=True)
 rule("shift.changed", Category.VOLUNTEERING, recipients=_signed_up_for_shift, describe=_shift, urgent=True,
-     message=_says(gettext_noop("The shift of “%(title)s” you signed up for has changed: it now starts on %(when)s.")))
+     message=_says(gettext_noop("The shift of “%(title)s” you signed up for has changed: "
+                                "it now starts on %(when)s.")))
 rule("task.changed", Category.VOLUNTEERING, recipients=_signed_up_for_task, describe=_task,
      message=_says(gettext_noop("%(name)s changed the task “%(title)s” you signed up for.")))
 
 
 def _visible_tasks(ids):
-    return dict.fromkeys(Task.objects.filter(pk__in=ids).exclude(status=Task.Status.DRAFT).values_list("pk", flat=True))
+    shown = Task.objects.filter(pk__in=ids).exclude(status=Task.Status.DRAFT).order_by()
+    return dict.fromkeys(shown.values_list("pk", flat=True))
 
 
 visibility(SignUp, exists(SignUp))

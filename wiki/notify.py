@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Category
 from notifications.registry import rule, visibility
 from notifications.wording import actor_name, excerpt
+from stakeholders.models import Membership
 
 from .models import Page, Space, Watch
 
@@ -13,13 +14,22 @@ def _page(page):
     return page.title, page.get_absolute_url(), {"space": page.space.name}
 
 
+def _readers(watches, space):
+    """The watchers who may still read the space: in a members-only space, its organisation's members."""
+    if space.visibility == Space.Visibility.MEMBERS and space.organisation_id is not None:
+        members = Membership.objects.approved().filter(organisation_id=space.organisation_id).values("user_id")
+        watches = watches.filter(user_id__in=members)
+    return watches.values_list("user_id", flat=True)
+
+
 def _watchers(activity):
     page = activity.target
-    return Watch.objects.filter(Q(page_id=page.pk) | Q(space_id=page.space_id)).values_list("user_id", flat=True)
+    return _readers(Watch.objects.filter(Q(page_id=page.pk) | Q(space_id=page.space_id)), page.space)
 
 
 def _space_watchers(activity):
-    return Watch.objects.filter(space_id=activity.target.space_id).values_list("user_id", flat=True)
+    page = activity.target
+    return _readers(Watch.objects.filter(space_id=page.space_id), page.space)
 
 
 def _says(sentence):
@@ -41,7 +51,7 @@ rule("page.handed_over", Category.WIKI, recipients=lambda activity: [activity.da
 
 def _visible_pages(ids):
     """Pages of members-only organisation spaces only for that organisation's members."""
-    rows = Page.objects.filter(pk__in=ids).values_list("pk", "space__visibility", "space__organisation_id")
+    rows = Page.objects.filter(pk__in=ids).order_by().values_list("pk", "space__visibility", "space__organisation_id")
     return {pk: organisation if visibility == Space.Visibility.MEMBERS else None
             for pk, visibility, organisation in rows}
 
