@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "notifications",
     "volunteering",
     "wiki",
+    "budgets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -183,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR, day_of_week=NOTIFICATIONS_WEEKLY_DAY[:3]),
     },
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 5 * 60.0},
+    "budgets-phases-advance": {"task": "budgets.phases_advance", "schedule": 5 * 60.0},
 }
 # Hours a person on a waitlist has to confirm a freed place before it moves on to the next.
 VOLUNTEERING_OFFER_HOURS = env.int("VOLUNTEERING_OFFER_HOURS", default=24)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/", include("volunteering.urls")),
     path("wiki/", include("wiki.urls")),
     path("notifications/", include("notifications.urls")),
+    path("budgets/", include("budgets.urls")),
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

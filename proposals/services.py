@@ -16,7 +16,7 @@ S = Proposal.Status
 # Who may move a proposal from one status to another: "author" or "staff" of its organisation.
 TRANSITIONS = {
     S.DRAFT: {S.PUBLISHED: "author", S.WITHDRAWN: "author"},
-    S.PUBLISHED: {S.UNDER_REVIEW: "staff", S.REJECTED: "staff", S.WITHDRAWN: "author"},
+    S.PUBLISHED: {S.UNDER_REVIEW: "staff", S.ACCEPTED: "staff", S.REJECTED: "staff", S.WITHDRAWN: "author"},
     S.UNDER_REVIEW: {S.ACCEPTED: "staff", S.REJECTED: "staff", S.WITHDRAWN: "author"},
     S.ACCEPTED: {S.IN_DELIVERY: "staff", S.COMPLETED: "staff"},
     S.IN_DELIVERY: {S.COMPLETED: "staff"},
@@ -126,6 +126,25 @@ def proposal_set_status(*, proposal, actor, to_status, response=""):
     response = response.strip()
     if who == "staff" and not response:
         raise ProposalError(_("Write a public response that explains this decision."))
+    return _move(proposal, actor=actor, to_status=to_status, response=response)
+
+
+@transaction.atomic
+def proposal_record_decision(*, proposal, to_status, response, actor=None):
+    """Moves a proposal by a decision taken elsewhere, e.g. funded by a participatory budget's vote.
+
+    The move must be one of TRANSITIONS that staff make; the public response says who decided.
+    """
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if TRANSITIONS[proposal.status].get(to_status) != "staff":
+        raise ProposalError(
+            _("A proposal cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": S(proposal.status).label, "to": S(to_status).label}
+        )
+    return _move(proposal, actor=actor, to_status=to_status, response=response.strip())
+
+
+def _move(proposal, *, actor, to_status, response):
     from_status = proposal.status
     now = timezone.now()
     proposal.status = to_status

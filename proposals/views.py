@@ -89,7 +89,7 @@ def _page_queryset(user):
     partners = Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name", "slug"))
     queryset = (
         Proposal.objects.defer("search_vector")
-        .select_related("organisation", "call", "category", "author")
+        .select_related("organisation", "call", "category", "author", "budget_entry__process", "implementation")
         .prefetch_related(partners)
     )
     if user.is_authenticated:

@@ -69,7 +69,7 @@ def test_status_histories_lead_to_the_current_status_with_responses(demo):
             if change.to_status != S.WITHDRAWN:
                 assert change.response and change.actor.has_perm("stakeholders.manage_organisation",
                                                                 proposal.organisation)
-    rejected = Proposal.objects.get(status=S.REJECTED)
+    rejected = Proposal.objects.get(status=S.REJECTED, budget_entry__isnull=True)
     assert rejected.status_changes.last().response.startswith("Bis Mitternacht")
     assert Activity.objects.filter(verb="proposal.status_changed").count() == StatusChange.objects.count()
 

@@ -64,7 +64,7 @@ def test_full_lifecycle_writes_public_history(organisation, staff):
 
 @pytest.mark.parametrize(
     "start,target",
-    [(S.PUBLISHED, S.ACCEPTED), (S.PUBLISHED, S.COMPLETED), (S.REJECTED, S.ACCEPTED), (S.COMPLETED, S.PUBLISHED),
+    [(S.PUBLISHED, S.IN_DELIVERY), (S.PUBLISHED, S.COMPLETED), (S.REJECTED, S.ACCEPTED), (S.COMPLETED, S.PUBLISHED),
      (S.WITHDRAWN, S.PUBLISHED), (S.UNDER_REVIEW, S.DRAFT)],
 )
 def test_illegal_moves_are_refused(organisation, staff, start, target):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from budgets import demo as budgets_demo
 from proposals import demo as proposals_demo
 from volunteering import demo as volunteering_demo
 from wiki import demo as wiki_demo
@@ -163,6 +164,7 @@ class Command(BaseCommand):
         proposal_count = proposals_demo.seed(organisations=organisations)
         wiki_demo.seed(organisations=organisations)
         volunteering_demo.seed(organisations=organisations)
+        budgets_demo.seed(organisations=organisations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(organisations)} organisations, {len(PEOPLE) + 1} people, "

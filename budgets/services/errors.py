@@ -1,0 +1,2 @@
+class BudgetError(Exception):
+    """A change the rules refuse; the message is shown to the person."""

@@ -1,0 +1,69 @@
+"""The results of a vote, by one documented rule.
+
+Votes are counted by the database over confirmed ballots. The proposals on the ballot (feasible,
+not hidden, withdrawn or rejected; see EntryQuerySet.on_ballot) are then taken in order of most
+votes; on equal votes the cheaper first (it leaves more for others); on equal cost the one
+submitted first. Each proposal with at least one vote is funded if its final cost still fits in
+what is left of the budget, otherwise it is skipped and the next one is tried, until the money
+or the list runs out. A proposal nobody voted for is never funded. The same ballots therefore
+always give the same funded set.
+"""
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import activity_record
+from proposals.models import Proposal
+from proposals.services import proposal_record_decision
+
+from ..models import Ballot, Entry, Implementation, Pick, Process
+
+
+def results_compute(process):
+    """[(entry id, votes, funded, rank)] in result order, and the funded total; nothing is written."""
+    votes = (Pick.objects.filter(entry=OuterRef("pk"), ballot__status=Ballot.Status.CONFIRMED)
+             .order_by().values("entry").annotate(n=Count("pk")).values("n"))
+    ranked = (Entry.objects.filter(process=process).on_ballot()
+              .annotate(votes=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)))
+              .order_by("-votes", "final_cost", "pk").values_list("pk", "votes", "final_cost"))
+    left, funded_total, rows = process.total_amount, Decimal("0"), []
+    for rank, (pk, count, cost) in enumerate(ranked, start=1):
+        funded = count > 0 and cost <= left
+        if funded:
+            left -= cost
+            funded_total += cost
+        rows.append((pk, count, funded, rank))
+    return rows, funded_total
+
+
+@transaction.atomic
+def results_publish(*, process, now=None, actor=None):
+    """Writes the results onto the proposals, funds the winners and records it; once per process."""
+    now = now or timezone.now()
+    process = Process.objects.select_for_update().get(pk=process.pk)
+    if process.results_published_at is not None:
+        return process
+    rows, funded_total = results_compute(process)
+    entries = Entry.objects.in_bulk([pk for pk, *_rest in rows])
+    for pk, count, funded, rank in rows:
+        entries[pk].vote_count, entries[pk].is_funded, entries[pk].result_rank = count, funded, rank
+    Entry.objects.bulk_update(entries.values(), ["vote_count", "is_funded", "result_rank"], batch_size=1000)
+    Process.objects.filter(pk=process.pk).update(results_published_at=now, funded_total=funded_total)
+    process.results_published_at, process.funded_total = now, funded_total
+    funded = [pk for pk, _count, is_funded, _rank in rows if is_funded]
+    activity_record(actor=actor, verb="budget.results_published", target=process,
+                    organisation=process.organisation, funded=len(funded), funded_total=str(funded_total),
+                    ballots=process.ballot_count)
+    proposals = Proposal.objects.filter(budget_entry__pk__in=funded).select_related("budget_entry").order_by("pk")
+    Implementation.objects.bulk_create([Implementation(proposal=p) for p in proposals], ignore_conflicts=True)
+    for proposal in proposals.filter(status__in=[Proposal.Status.PUBLISHED, Proposal.Status.UNDER_REVIEW]):
+        proposal_record_decision(
+            proposal=proposal, to_status=Proposal.Status.ACCEPTED, actor=actor,
+            response=_("Funded by the participatory budget “%(budget)s” with %(votes)s votes.")
+            % {"budget": process.title, "votes": entries[proposal.budget_entry.pk].vote_count},
+        )
+    return process

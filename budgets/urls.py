@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("", views.process_list, name="list"),
+    path("progress/<slug:org_slug>/", views.organisation_progress, name="organisation_progress"),
+    path("proposals/<int:proposal_pk>/updates/", views.update_post, name="update_post"),
+    path("proposals/<int:proposal_pk>/evaluations/", views.evaluation_post, name="evaluate"),
+    path("<slug:slug>/", views.process_detail, name="detail"),
+    path("<slug:slug>/propose/", views.propose, name="propose"),
+    path("<slug:slug>/follow/", views.follow, name="follow"),
+    path("<slug:slug>/unfollow/", views.unfollow, name="unfollow"),
+    path("<slug:slug>/ballot/", views.ballot, name="ballot"),
+    path("<slug:slug>/ballot/confirm/", views.ballot_confirm, name="confirm"),
+    path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/results.csv", views.results_csv, name="results_csv"),
+    path("<slug:slug>/progress/", views.process_progress, name="progress"),
+]

@@ -1,0 +1,245 @@
+"""The public pages of a participatory budget: the list, one process with its proposals, sending in a
+proposal, following it, and its results (page and CSV). Every change goes through budgets.services;
+the results pages read what results_publish stored and never count again.
+"""
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stakeholders.models import Membership, Organisation
+
+from .. import services
+from ..forms import ProposeForm
+from ..models import PHASE_ORDER, Ballot, Entry, Phase, Process, ProcessFollow
+
+PROCESSES_PER_PAGE = 20
+ENTRIES_PER_PAGE = 30
+RESULTS_PER_PAGE = 100
+AFTER_VOTING = PHASE_ORDER[PHASE_ORDER.index(Phase.VOTING):]
+
+# What an entry card or a results row needs of its proposal.
+ENTRY_PROPOSAL_FIELDS = [
+    "proposal__id", "proposal__title", "proposal__summary", "proposal__estimated_cost", "proposal__district",
+    "proposal__status", "proposal__is_hidden", "proposal__hidden_reason",
+]
+ENTRY_FIELDS = ["id", "process_id", "proposal_id", "feasibility", "feasibility_reason", "final_cost",
+                "vote_count", "is_funded", "result_rank", "created_at"]
+
+
+def _partners():
+    return Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name", "slug").order_by("name"),
+                    to_attr="partner_list")
+
+
+def _process_or_404(slug):
+    return get_object_or_404(Process.objects.select_related("organisation"), slug=slug)
+
+
+def _page(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def signed_in_post(view):
+    """POST only; someone not signed in is sent to sign in and comes back to the process."""
+    @require_POST
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("budgets:detail", args=[slug]))
+        return view(request, slug, *args, **kwargs)
+    return wrapper
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+def process_list(request):
+    processes = (Process.objects.running_first().select_related("organisation").prefetch_related(_partners())
+                 .defer("description", "organisation__description", "organisation__purpose"))
+    page = _page(request, processes, PROCESSES_PER_PAGE)
+    return render(request, "budgets/process_list.html",
+                  {"page_obj": page, "processes": page.object_list, "paginator": page.paginator})
+
+
+# --- one process --------------------------------------------------------------------------------
+
+def entries_of(process):
+    """The process's proposals in the order the page shows them.
+
+    Before voting: in the order they came in. From voting on: feasible ones first (those are on the
+    ballot), then those still waiting for review, then the infeasible ones. Once the results are
+    published: by their place in the results, the infeasible ones last.
+    """
+    entries = (Entry.objects.filter(process=process).select_related("proposal")
+               .only(*ENTRY_FIELDS, *ENTRY_PROPOSAL_FIELDS))
+    if process.results_published_at is not None:
+        return entries.order_by(F("result_rank").asc(nulls_last=True), "pk")
+    if process.phase in AFTER_VOTING:
+        feasible_first = Case(
+            When(feasibility=Entry.Feasibility.FEASIBLE, then=Value(0)),
+            When(feasibility=Entry.Feasibility.PENDING, then=Value(1)),
+            default=Value(2), output_field=IntegerField(),
+        )
+        return entries.order_by(feasible_first, "pk")
+    return entries.order_by("pk")
+
+
+def _ballot_status(process, user):
+    """The person's ballot status in a voting process ("draft", "confirmed") or None; one query."""
+    if process.phase != Phase.VOTING or not user.is_authenticated:
+        return None
+    return Ballot.objects.filter(process=process, user=user).values_list("status", flat=True).first()
+
+
+def process_detail(request, slug):
+    process = get_object_or_404(Process.objects.select_related("organisation").prefetch_related(_partners()),
+                                slug=slug)
+    user = request.user
+    page = _page(request, entries_of(process), ENTRIES_PER_PAGE)
+    context = {
+        "process": process,
+        "organisations": [process.organisation, *process.partner_list],
+        "page_obj": page,
+        "entries": page.object_list,
+        "paginator": page.paginator,
+        "is_following": user.is_authenticated and ProcessFollow.objects.filter(process=process, user=user).exists(),
+        "ballot_status": _ballot_status(process, user),
+        "results_out": process.results_published_at is not None,
+        "voting_started": process.phase in AFTER_VOTING,
+    }
+    return render(request, "budgets/process_detail.html", context)
+
+
+# --- sending in a proposal ------------------------------------------------------------------------
+
+@login_required
+def propose(request, slug):
+    process = _process_or_404(slug)
+    if process.phase != Phase.COLLECTING:
+        if request.method == "POST":
+            messages.error(request, _("This budget is not collecting proposals now."))
+        return render(request, "budgets/propose.html", {"process": process, "form": None},
+                      status=400 if request.method == "POST" else 200)
+    if request.method == "POST":
+        form = ProposeForm(request.POST, process=process)
+        if form.is_valid():
+            try:
+                entry = services.entry_submit(process=process, author=request.user, **form.submit_data())
+            except services.BudgetError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _(
+                    "Thank you! Your proposal is part of “%(budget)s”. Staff will check it during the review; "
+                    "you follow the budget and hear when voting starts."
+                ) % {"budget": process.title})
+                return redirect(entry.proposal)
+        status = 400
+    else:
+        form = ProposeForm(process=process)
+        status = 200
+    return render(request, "budgets/propose.html", {"process": process, "form": form}, status=status)
+
+
+# --- following ------------------------------------------------------------------------------------
+
+@signed_in_post
+def follow(request, slug):
+    process = _process_or_404(slug)
+    services.process_follow(process=process, user=request.user)
+    messages.success(request, _("You now follow this budget and will hear when its phase changes."))
+    return redirect(process)
+
+
+@signed_in_post
+def unfollow(request, slug):
+    process = _process_or_404(slug)
+    services.process_unfollow(process=process, user=request.user)
+    messages.success(request, _("You no longer follow this budget."))
+    return redirect(process)
+
+
+# --- results --------------------------------------------------------------------------------------
+
+def result_rows(process):
+    """The feasible proposals in result order, with the stored votes, rank and funded flag."""
+    return (Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE)
+            .select_related("proposal").only(*ENTRY_FIELDS, *ENTRY_PROPOSAL_FIELDS)
+            .order_by(F("result_rank").asc(nulls_last=True), "pk"))
+
+
+def eligible_members(process):
+    """How many people hold an approved membership in one of the organisations running it; one query."""
+    return (Membership.objects.approved()
+            .filter(Q(organisation_id=process.organisation_id) | Q(organisation__shared_budget_processes=process))
+            .aggregate(people=Count("user_id", distinct=True))["people"])
+
+
+def results(request, slug):
+    process = _process_or_404(slug)
+    if process.results_published_at is None:
+        return render(request, "budgets/results.html", {"process": process, "published": False})
+    counts = Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE).aggregate(
+        feasible=Count("pk"), funded=Count("pk", filter=Q(is_funded=True)))
+    paginator = Paginator(result_rows(process), RESULTS_PER_PAGE)
+    paginator.count = counts["feasible"]  # counted just now, with the funded ones
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "process": process,
+        "published": True,
+        "page_obj": page,
+        "rows": page.object_list,
+        "paginator": page.paginator,
+        "feasible_count": counts["feasible"],
+        "funded_count": counts["funded"],
+        "left_over": process.total_amount - process.funded_total,
+    }
+    if process.eligibility == Process.Eligibility.MEMBERS:
+        members = eligible_members(process)
+        context["eligible_count"] = members
+        context["turnout_percent"] = min(100, round(100 * process.ballot_count / members, 1)) if members else None
+    return render(request, "budgets/results.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def results_csv(request, slug):
+    """The results table as a spreadsheet: the same rows, no personal data, UTF-8 with a BOM for Excel."""
+    process = _process_or_404(slug)
+    if process.results_published_at is None:
+        raise Http404
+    marker = 987654321
+    prefix, suffix = request.build_absolute_uri(reverse("proposals:detail", args=[marker])).split(str(marker))
+    hidden, yes, no = _("Hidden proposal"), _("yes"), _("no")
+    writer = csv.writer(_Echo())
+    lines = ["\ufeff", writer.writerow([
+        _("Place"), _("Proposal"), _("Votes"), _("Final cost (€)"), _("Funded"), _("District"), _("Link"),
+    ])]
+    rows = result_rows(process).values_list(
+        "result_rank", "proposal__title", "proposal__is_hidden", "vote_count", "final_cost", "is_funded",
+        "proposal__district", "proposal_id")
+    for rank, title, is_hidden, votes, cost, is_funded, district, proposal_id in rows:
+        lines.append(writer.writerow([
+            rank or "", hidden if is_hidden else _cell(title), votes, f"{cost:.2f}", yes if is_funded else no,
+            _cell(district), f"{prefix}{proposal_id}{suffix}",
+        ]))
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-{process.slug}-results.csv"'
+    return response
