@@ -28,11 +28,12 @@ from stakeholders.admin import OrganisationScopedAdmin
 from stakeholders.models import Organisation
 
 from . import services
+from .money import amount
 from .models import (
     PHASE_HELP, PHASE_ORDER, PHASE_STARTS, Entry, Evaluation, Implementation, ImplementationUpdate, Phase, Process,
 )
 
-FORM_PAGE = "admin/budgets/form_page.html"
+FORM_PAGE = "admin/form_page.html"  # shared with proposals.admin
 # Editable until voting starts: ballots keep the budget they were opened with, so the money and
 # who may vote stay as they were announced from then on.
 RULES_FIELDS = ["total_amount", "eligibility", "districts"]
@@ -121,7 +122,7 @@ class ProcessForm(forms.ModelForm):
                        .aggregate(largest=Max("final_cost"))["largest"])
             if largest is not None and total < largest:
                 self.add_error("total_amount", _("A proposal was found feasible at %(cost)s €; the budget cannot be "
-                                                 "smaller than that.") % {"cost": largest})
+                                                 "smaller than that.") % {"cost": amount(largest)})
         return cleaned
 
 

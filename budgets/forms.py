@@ -11,8 +11,7 @@ from django.utils.formats import get_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from coproduction.modes import Delivery, Planning
-from proposals.forms import DELIVERY_HELP, PLANNING_HELP
+from proposals.forms import ModeForm
 from proposals.models import Proposal
 
 
@@ -60,8 +59,9 @@ class EuroField(forms.DecimalField):
         return value
 
 
-class ProposeForm(forms.Form):
-    """A proposal for the budget: what it is, who plans and delivers it, what it would cost, where."""
+class ProposeForm(ModeForm):
+    """A proposal for the budget: what it is, who plans and delivers it (the fields and radio groups of
+    proposals.forms.ModeForm), what it would cost, where."""
 
     title = forms.CharField(
         label=_label(Proposal, "title"), max_length=160,
@@ -77,16 +77,6 @@ class ProposeForm(forms.Form):
         help_text=_("What should happen, for whom, and why. At most 10,000 characters."),
         error_messages={"required": _("Describe what should happen, for whom, and why.")},
     )
-    planning = forms.ChoiceField(
-        label=_label(Proposal, "planning"), choices=Planning.choices, widget=forms.RadioSelect,
-        error_messages={"required": _("Choose who plans it."),
-                        "invalid_choice": _("Choose one of the options for who plans it.")},
-    )
-    delivery = forms.ChoiceField(
-        label=_label(Proposal, "delivery"), choices=Delivery.choices, widget=forms.RadioSelect,
-        error_messages={"required": _("Choose who delivers it."),
-                        "invalid_choice": _("Choose one of the options for who delivers it.")},
-    )
     estimated_cost = EuroField(
         label=_label(Proposal, "estimated_cost"),
         error_messages={"required": _("Say roughly what it would cost."),
@@ -101,7 +91,7 @@ class ProposeForm(forms.Form):
                         "invalid_choice": _("Choose one of the districts of this budget.")},
     )
 
-    MODE_FIELDS = ("planning", "delivery")
+    field_order = ("title", "summary", "text", *ModeForm.MODE_FIELDS, "estimated_cost", "district")
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,22 +119,8 @@ class ProposeForm(forms.Form):
         return cost
 
     def text_fields(self):
-        """The fields shown as labelled inputs by includes/form.html, in order."""
+        """The fields shown as labelled inputs (includes/field.html), in order; the mode fields are radio groups."""
         return [self[name] for name in self.fields if name not in self.MODE_FIELDS]
-
-    def mode_groups(self):
-        """Each radio group with an explanation per option, for a <fieldset> of radios with help."""
-        result = []
-        for name, helps in (("planning", PLANNING_HELP), ("delivery", DELIVERY_HELP)):
-            field = self[name]
-            value = field.value()
-            options = [
-                {"value": choice, "label": label, "help": helps[choice], "id": f"{field.auto_id}_{index}",
-                 "checked": str(value) == choice}
-                for index, (choice, label) in enumerate(field.field.choices)
-            ]
-            result.append({"field": field, "options": options})
-        return result
 
     def error_summary(self):
         """Each field with an error, with the id of the input to jump to, for the list above the form."""

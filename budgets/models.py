@@ -213,7 +213,8 @@ class Ballot(models.Model):
         DRAFT = "draft", _("Not confirmed yet")
         CONFIRMED = "confirmed", _("Confirmed")
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ballots")
+    # Indexed by the unique (process, user) constraint.
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ballots", db_index=False)
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="ballots")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # The budget when the ballot was opened: the database refuses any total above it.
@@ -251,13 +252,13 @@ class Ballot(models.Model):
 class Pick(models.Model):
     """A proposal chosen on a ballot, at the cost it had then."""
 
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="picks")
+    # Indexed by the unique (ballot, entry) constraint.
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="picks", db_index=False)
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="picks")
     cost = models.DecimalField(**MONEY)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "entry"], name="budget_pick_once")]
-        indexes = [models.Index(fields=["entry"], name="budget_pick_entry")]
 
     def __str__(self):
         return f"{self.ballot_id} → {self.entry_id}"

@@ -15,8 +15,9 @@ def _process(process):
 
 
 def _participants(activity):
-    followers = set(ProcessFollow.objects.filter(process_id=activity.target_id).values_list("user_id", flat=True))
-    return followers | set(Ballot.objects.filter(process_id=activity.target_id).values_list("user_id", flat=True))
+    """Everyone following the process or holding a ballot in it: possibly very many (a broadcast)."""
+    followers = ProcessFollow.objects.filter(process_id=activity.target_id).values_list("user_id", flat=True)
+    return followers.union(Ballot.objects.filter(process_id=activity.target_id).values_list("user_id", flat=True))
 
 
 def _phase_message(activity):
@@ -41,9 +42,10 @@ def _proposal_followers(activity):
     return Follow.objects.filter(proposal_id=activity.data["proposal"]).values_list("user_id", flat=True)
 
 
-rule("budget.phase_changed", Category.BUDGETS, recipients=_participants, describe=_process, message=_phase_message)
+rule("budget.phase_changed", Category.BUDGETS, recipients=_participants, describe=_process, message=_phase_message,
+     broadcast=True)
 rule("budget.results_published", Category.BUDGETS, recipients=_participants, describe=_process,
-     message=_results_message)
+     message=_results_message, broadcast=True)
 rule("implementation.updated", Category.PROPOSALS, recipients=_proposal_followers, describe=_update,
      message=lambda activity: (_("Progress on “%(title)s”: %(progress)s %% done.")
                                % {"title": activity.title, "progress": activity.data.get("progress", 0)},

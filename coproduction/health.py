@@ -17,7 +17,7 @@ def database_state():
 
 
 def broker_state():
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if not settings.CELERY_BROKER_URL:
         return {"status": "eager", "detail": "tasks run in-process; no broker configured"}
     try:
         with current_app.connection_for_write(url=settings.CELERY_BROKER_URL) as broker:

@@ -35,6 +35,8 @@ class Activity(models.Model):
     title = models.CharField(_("about"), max_length=200, blank=True)
     url = models.CharField(_("address"), max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # A broadcast whose notifications are still to be derived (see notifications.services.fan_out).
+    fan_out_pending = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
@@ -43,7 +45,10 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activity log")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="activity_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="activity_target"),
+            models.Index(fields=["created_at"], name="activity_fan_out_pending", condition=Q(fan_out_pending=True)),
+        ]
 
     def __str__(self):
         return f"{self.verb} #{self.target_id}"

@@ -3,6 +3,7 @@
 Views, admin, tasks and the other apps' services call these.
 """
 import logging
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -40,10 +41,73 @@ def activity_record(*, actor, verb, target, organisation=None, **data):
         title=(title or "")[:200],
         url=(url or "")[:500],
         data={**extra, **data},
+        fan_out_pending=rule is not None and rule.broadcast,
     )
-    if rule is not None:
+    if rule is not None and rule.broadcast:
+        from . import tasks
+
+        transaction.on_commit(lambda: enqueue(tasks.fan_out, activity.pk))
+    elif rule is not None:
         _notify(activity, rule)
     return activity
+
+
+def fan_out(activity_id):
+    """Derives the notifications of a broadcast activity, once, with one INSERT … SELECT.
+
+    Runs after the change committed (a task; the sweep catches up if it never ran). Its row lock
+    (SKIP LOCKED) keeps a second run away; the unique (recipient, activity) pair keeps any retry
+    from adding a notification twice. Counters are then raised in chunks, like any others.
+    """
+    with transaction.atomic():
+        activity = (Activity.objects.select_for_update(skip_locked=True)
+                    .filter(pk=activity_id, fan_out_pending=True).first())
+        if activity is None:
+            return 0
+        rule = rule_for(activity.verb)
+        created = _insert_notifications(activity, rule) if rule is not None else 0
+        Activity.objects.filter(pk=activity.pk).update(fan_out_pending=False)
+    recipients = list(Notification.objects.filter(activity_id=activity_id).order_by("recipient_id")
+                      .values_list("recipient_id", flat=True))
+    for start in range(0, len(recipients), FAN_OUT_CHUNK):
+        with transaction.atomic():
+            _count_new(recipients[start:start + FAN_OUT_CHUNK])
+    immediate = list(Notification.objects.pending_email().filter(activity_id=activity_id, channel=Channel.IMMEDIATE)
+                     .values_list("pk", flat=True))
+    _send_soon(immediate)
+    return created
+
+
+FAN_OUT_CHUNK = 2000
+
+
+def _insert_notifications(activity, rule):
+    """INSERT … SELECT of one notification per active recipient, with their chosen channel."""
+    users, preferences = get_user_model()._meta.db_table, Preference._meta.db_table
+    ids_sql, ids_params = rule.recipients(activity).query.sql_with_params()
+    not_actor = "AND u.id <> %s" if activity.actor_id is not None and not rule.include_actor else ""
+    sql = f"""
+        INSERT INTO {Notification._meta.db_table}
+            (recipient_id, activity_id, organisation_id, category, channel, is_urgent, created_at)
+        SELECT u.id, %s, %s, %s, COALESCE(p.channel, %s), %s, %s
+        FROM {users} u LEFT JOIN {preferences} p ON p.user_id = u.id AND p.category = %s
+        WHERE u.is_active AND u.id IN ({ids_sql}) {not_actor}
+        ON CONFLICT DO NOTHING
+    """
+    params = [activity.pk, activity.organisation_id, rule.category, DEFAULT_CHANNELS[rule.category], False,
+              connection.ops.adapt_datetimefield_value(timezone.now()), rule.category, *ids_params]
+    if not_actor:
+        params.append(activity.actor_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fan_out_overdue(now=None):
+    """Broadcasts whose task never ran (no broker, a worker down): derived by the sweep."""
+    since = (now or timezone.now()) - timedelta(minutes=1)
+    return list(Activity.objects.filter(fan_out_pending=True, created_at__lt=since).order_by("pk")
+                .values_list("pk", flat=True)[:100])
 
 
 def _notify(activity, rule):

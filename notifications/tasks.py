@@ -7,7 +7,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import delivery
+from . import delivery, services
 from .services import enqueue
 
 
@@ -19,6 +19,12 @@ def _claimer(task):
 @shared_task(name="notifications.send_immediate", bind=True, acks_late=True, ignore_result=True)
 def send_immediate(self, notification_ids):
     return delivery.send_immediate(notification_ids, claimer=_claimer(self))
+
+
+@shared_task(name="notifications.fan_out", acks_late=True, ignore_result=True)
+def fan_out(activity_id):
+    """Derives the notifications of a broadcast activity (see services.fan_out); a repeat does nothing."""
+    return services.fan_out(activity_id)
 
 
 @shared_task(name="notifications.digest_batch", bind=True, acks_late=True, ignore_result=True)
@@ -38,7 +44,9 @@ def digests(kind):
 
 @shared_task(name="notifications.sweep", ignore_result=True)
 def sweep():
-    """Catches up on whatever a missing broker or a dead worker left: single emails, digests, retries."""
+    """Catches up on whatever a missing broker or a dead worker left: broadcasts, single emails, digests, retries."""
+    for activity_id in services.fan_out_overdue():
+        services.fan_out(activity_id)
     overdue = delivery.immediate_overdue()
     if overdue:
         delivery.send_immediate(overdue)

@@ -22,7 +22,7 @@ from stakeholders.models import Organisation
 from . import services
 from .models import Call, Category, Channel, Comment, Pledge, Proposal, Report, StatusChange, Support
 
-FORM_PAGE = "admin/proposals/form_page.html"
+FORM_PAGE = "admin/form_page.html"  # shared with budgets.admin
 OFFLINE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
 # The statuses staff may move a proposal to; author moves (publish, withdraw) stay on the site.
 STAFF_TARGETS = [

@@ -88,7 +88,10 @@ DELIVERY_HELP = {
 
 
 class ModeForm(forms.Form):
-    """Where the proposal sits in Bovaird's matrix: who plans it and who delivers it."""
+    """Where the proposal sits in Bovaird's matrix: who plans it and who delivers it. The budget's
+    ProposeForm (budgets.forms) extends it; both render their radio groups with proposals/_mode_fields.html."""
+
+    MODE_FIELDS = ("planning", "delivery")
 
     planning = forms.ChoiceField(
         label=_label(Proposal, "planning"), choices=Planning.choices, widget=forms.RadioSelect,

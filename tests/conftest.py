@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from coproduction.celery import app
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -18,6 +19,24 @@ def _english_messages():
     """Services called directly speak English in tests; requests choose their language themselves."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in-process, also where CI sets a broker (CELERY_TASK_ALWAYS_EAGER is then off)."""
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def english(client, settings):
+    """The pages in English, the source language, so assertions survive new German translations.
+
+    A module of page tests asks for it for all its tests: pytestmark = pytest.mark.usefixtures("english").
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -14,10 +14,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # Tasks run in-process in tests, also where CI sets a broker, so nothing a test enqueues is left
-# on the shared Redis. Tests that start a real worker switch this off for the worker process,
-# and give it a queue of its own so workers of other test runs never take its tasks.
+# on the shared Redis. Tests that start a real worker switch this off for the worker process
+# (coproduction.workers gives it a queue of its own).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TEST_CELERY_QUEUE", "celery")
-# A test's worker can leave remote control off, so it adds nothing to the broadcast bindings
-# that every worker on the shared Redis uses.
-CELERY_WORKER_ENABLE_REMOTE_CONTROL = os.environ.get("TEST_CELERY_REMOTE_CONTROL", "1") == "1"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from stakeholders.models import Membership
 
 from ..models import Ballot, Entry, Phase, Pick, Process
+from ..money import amount
 from .errors import BudgetError
 
 E = Process.Eligibility
@@ -80,7 +81,7 @@ def ballot_set_picks(*, process, user, entry_ids, district=""):
         raise BudgetError(
             _("Your choice costs %(total)s €, more than the budget of %(budget)s €. "
               "Remove proposals worth at least %(over)s €.")
-            % {"total": total, "budget": ballot.budget, "over": total - ballot.budget}
+            % {"total": amount(total), "budget": amount(ballot.budget), "over": amount(total - ballot.budget)}
         )
     ballot.picks.exclude(entry_id__in=wanted).delete()
     Pick.objects.bulk_create([Pick(ballot=ballot, entry_id=pk, cost=cost) for pk, cost in entries],

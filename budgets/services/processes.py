@@ -1,4 +1,5 @@
 """Phases, proposals entering a process, and their review."""
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from proposals.services import ProposalError, proposal_create, proposal_record_d
 
 from ..models import PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process, ProcessFollow
 from .common import lock_process, staff_of_process
+from ..money import amount
 from .errors import BudgetError
 
 
@@ -48,7 +50,7 @@ def phase_move(*, process, actor, to_phase, now=None):
         field = PHASE_STARTS[phase]
         setattr(process, field, min(getattr(process, field), now))
     if process.voting_starts >= process.results_starts:  # the database wants voting to last a moment
-        process.voting_starts = process.results_starts - timezone.timedelta(seconds=1)
+        process.voting_starts = process.results_starts - timedelta(seconds=1)
         # ...and the phases before it must not start after it.
         process.review_starts = min(process.review_starts, process.voting_starts)
         process.collecting_starts = min(process.collecting_starts, process.review_starts)
@@ -82,7 +84,7 @@ def entry_submit(*, process, author, title, summary, text, planning, delivery, e
         raise BudgetError(_("The cost must be more than 0 €."))
     if estimated_cost > process.total_amount:
         raise BudgetError(_("The cost cannot be more than the whole budget of %(total)s €.")
-                          % {"total": process.total_amount})
+                          % {"total": amount(process.total_amount)})
     if planning not in Planning.values or delivery not in Delivery.values:
         raise BudgetError(_("Say who plans and who delivers it."))
     if process.district_list and district not in process.district_list:
@@ -125,7 +127,7 @@ def entry_review(*, entry, actor, feasible, reason="", final_cost=None, now=None
             raise BudgetError(_("Give the final cost of a feasible proposal."))
         if Decimal(final_cost) > process.total_amount:
             raise BudgetError(_("The cost cannot be more than the whole budget of %(total)s €.")
-                              % {"total": process.total_amount})
+                              % {"total": amount(process.total_amount)})
         entry.feasibility, entry.final_cost = Entry.Feasibility.FEASIBLE, Decimal(final_cost)
     else:
         if not reason:

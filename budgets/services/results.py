@@ -11,8 +11,7 @@ always give the same funded set.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +23,17 @@ from ..models import Ballot, Entry, Implementation, Pick, Process
 
 
 def results_compute(process):
-    """[(entry id, votes, funded, rank)] in result order, and the funded total; nothing is written."""
-    votes = (Pick.objects.filter(entry=OuterRef("pk"), ballot__status=Ballot.Status.CONFIRMED)
-             .order_by().values("entry").annotate(n=Count("pk")).values("n"))
-    ranked = (Entry.objects.filter(process=process).on_ballot()
-              .annotate(votes=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)))
-              .order_by("-votes", "final_cost", "pk").values_list("pk", "votes", "final_cost"))
+    """[(entry id, votes, funded, rank)] in result order, and the funded total; nothing is written.
+
+    Two queries, each one pass over its rows: the votes per proposal over the confirmed ballots of
+    the process (PostgreSQL joins ballots and picks by hashing instead of looking up the ballot of
+    every pick one by one), and the proposals on the ballot with their costs; they are ordered here.
+    """
+    votes = dict(Pick.objects.filter(ballot__process=process, ballot__status=Ballot.Status.CONFIRMED)
+                 .order_by().values("entry").annotate(n=Count("pk")).values_list("entry", "n"))
+    on_ballot = Entry.objects.filter(process=process).on_ballot().order_by().values_list("pk", "final_cost")
+    ranked = sorted(((pk, votes.get(pk, 0), cost) for pk, cost in on_ballot),
+                    key=lambda row: (-row[1], row[2], row[0]))
     left, funded_total, rows = process.total_amount, Decimal("0"), []
     for rank, (pk, count, cost) in enumerate(ranked, start=1):
         funded = count > 0 and cost <= left

@@ -5,46 +5,23 @@ in and what became of it: review, votes, funding, the implementation's steps, pr
 public updates, the update form for staff of its organisation and, once completed, the
 evaluations. Its queries do not grow with the number of updates or evaluations.
 """
-from decimal import ROUND_HALF_UP, Decimal
-
 import rules
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.formats import get_format
 from django.utils.html import format_html
 
 from proposals.models import Proposal
 
 from .. import services
+from ..money import format_euros
 from ..models import Entry, Evaluation, Implementation, ImplementationUpdate, Process
 from ..services.accountability import TRACKED
 from ..voting_forms import EvaluationForm, UpdateForm
 
 register = template.Library()
 
-CENT = Decimal("0.01")
 UPDATES_SHOWN = 50
 COMMENTS_SHOWN = 50
 I = Implementation.Status
-
-
-def amount_formatter():
-    """A function writing amounts as floatformat:"2g" does in the current language (1234.5 → “1.234,50”
-    in German, “1,234.50” in English), looking the number format up once: quick enough for a ballot
-    of thousands of proposals."""
-    if get_format("NUMBER_GROUPING") != 3:
-        return lambda amount: floatformat(amount, "2g")
-    table = {ord(","): get_format("THOUSAND_SEPARATOR"), ord("."): get_format("DECIMAL_SEPARATOR")}
-
-    def write(amount):
-        amount = amount if isinstance(amount, Decimal) else Decimal(str(amount))
-        return f"{amount.quantize(CENT, ROUND_HALF_UP):,.2f}".translate(table)
-    return write
-
-
-def format_euros(amount, formatter=None):
-    """The amount with its sign, never broken across lines; plain text (escape it where it goes)."""
-    return f"{(formatter or amount_formatter())(amount)}\u00a0€"
 
 
 @register.filter

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import services
 from ..models import PHASE_ORDER, Ballot, Entry, Phase, Pick, Process
-from ..templatetags.budgets import amount_formatter
+from ..money import amount_formatter
 from ..voting_forms import BallotForm
 
 TEMPLATE = "budgets/ballot.html"

@@ -13,14 +13,8 @@ from tests.stakeholders.factories import MembershipFactory, UserFactory
 
 from .factories import add_entry, make_process, move_to, process_staff, publish, vote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 S = Proposal.Status
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The pages in English, the source language, so assertions survive new German translations."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def page_url(proposal):

@@ -14,6 +14,7 @@ from budgets.models import (
 )
 from notifications.models import Activity
 from proposals.models import Proposal, StatusChange
+from tests.admin_support import changelist_scoping_tests
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 
@@ -108,18 +109,7 @@ LISTS = [("process", "Eigener Bürgerhaushalt", "Fremder Bürgerhaushalt"),
 
 # Scoping -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("model, mine, theirs", LISTS)
-def test_staff_lists_show_only_their_organisations(client, staff, own, foreign, model, mine, theirs):
-    client.force_login(staff)
-    page = client.get(f"{ADMIN}/{model}/").text
-    assert mine in page and theirs not in page
-
-
-@pytest.mark.parametrize("model, mine, theirs", LISTS)
-def test_superuser_sees_all(client, superuser, own, foreign, model, mine, theirs):
-    client.force_login(superuser)
-    page = client.get(f"{ADMIN}/{model}/").text
-    assert mine in page and theirs in page
+test_staff_lists_show_only_their_organisations, test_superuser_sees_all = changelist_scoping_tests(ADMIN, LISTS)
 
 
 @pytest.mark.parametrize("model, view", [
@@ -393,7 +383,7 @@ def test_review_not_feasible_rejects_the_proposal_with_the_reason(client, staff,
     ({"feasible": "yes", "final_cost": ""}, "final_cost", "Give the final cost of a feasible proposal."),
     ({"feasible": "yes", "final_cost": "0"}, "final_cost", "Give the final cost of a feasible proposal."),
     ({"feasible": "yes", "final_cost": "10000.01"}, "final_cost",
-     "The cost cannot be more than the whole budget of 10000.00 €."),
+     "The cost cannot be more than the whole budget of 10,000.00 €."),
     ({"feasible": "no", "reason": "  "}, "reason", "Explain in public why it is not feasible."),
     ({"final_cost": "100"}, "feasible", "This field is required."),
 ])

@@ -8,6 +8,7 @@ from budgets.models import ImplementationUpdate, Phase
 from notifications import registry
 from notifications.delivery import describe, visible_items
 from notifications.models import Activity, Category, Notification
+from notifications.services import fan_out
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from tests.proposals.factories import ProposalFactory
@@ -20,7 +21,8 @@ I = "in_progress"
 
 
 def told(activity):
-    """{recipient id: notification} of ``activity``."""
+    """{recipient id: notification} of ``activity``, broadcasts derived as their task does after the commit."""
+    fan_out(activity.pk)
     return {n.recipient_id: n for n in Notification.objects.filter(activity=activity)}
 
 

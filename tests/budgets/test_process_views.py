@@ -13,15 +13,9 @@ from tests.stakeholders.factories import MembershipFactory, OrganisationFactory,
 
 from .factories import add_entry, make_process, move_to, publish, vote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ALL_PHASES = [phase for phase, _label in Phase.choices]
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The pages in English, the source language, so assertions survive new German translations."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def detail(process):

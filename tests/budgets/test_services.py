@@ -74,7 +74,7 @@ def test_entry_submit_outside_collecting_is_refused(organisation, phase):
     (None, "Say roughly what it would cost."),
     (Decimal("0"), "The cost must be more than 0 €."),
     (Decimal("-5"), "The cost must be more than 0 €."),
-    (Decimal("10000.01"), "The cost cannot be more than the whole budget of 10000.00 €."),
+    (Decimal("10000.01"), "The cost cannot be more than the whole budget of 10,000.00 €."),
 ])
 def test_entry_submit_needs_a_cost_within_the_budget(organisation, cost, message):
     process = make_process(organisation)
@@ -184,7 +184,7 @@ def test_entry_review_by_partner_staff_and_superusers(organisation, other_organi
     (True, None, "", "Give the final cost of a feasible proposal."),
     (True, Decimal("0"), "", "Give the final cost of a feasible proposal."),
     (True, Decimal("-1"), "", "Give the final cost of a feasible proposal."),
-    (True, Decimal("10000.01"), "", "The cost cannot be more than the whole budget of 10000.00 €."),
+    (True, Decimal("10000.01"), "", "The cost cannot be more than the whole budget of 10,000.00 €."),
     (False, None, "", "Explain in public why it is not feasible."),
     (False, None, "   ", "Explain in public why it is not feasible."),
 ])
@@ -349,7 +349,7 @@ def test_ballot_set_picks_and_change_them(voting, person):
 
 def test_ballot_over_budget_saves_nothing(voting, person):
     process, (big, mid, small) = voting
-    with refused("Your choice costs 10500.00 €, more than the budget of 10000.00 €. "
+    with refused("Your choice costs 10,500.00 €, more than the budget of 10,000.00 €. "
                  "Remove proposals worth at least 500.00 €."):
         services.ballot_set_picks(process=process, user=person, entry_ids=[big.pk, mid.pk, small.pk])
     assert not Ballot.objects.exists() and not Pick.objects.exists()
@@ -474,7 +474,7 @@ def test_the_ballot_keeps_the_budget_it_was_opened_with(voting, person):
     process, (big, mid, small) = voting
     services.ballot_set_picks(process=process, user=person, entry_ids=[small.pk])
     Process.objects.filter(pk=process.pk).update(total_amount=Decimal("20000"))
-    with pytest.raises(BudgetError, match="more than the budget of 10000.00 €"):
+    with pytest.raises(BudgetError, match="more than the budget of 10,000.00 €"):
         services.ballot_set_picks(process=process, user=person, entry_ids=[big.pk, mid.pk, small.pk])
 
 

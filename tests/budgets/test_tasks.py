@@ -15,15 +15,6 @@ from tests.stakeholders.factories import UserFactory
 from .factories import add_entry, make_process, move_to, vote
 
 
-@pytest.fixture
-def eager():
-    """Tasks run in-process, also where CI sets a broker (CELERY_TASK_ALWAYS_EAGER is then off)."""
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 def test_beat_advances_the_phases_every_five_minutes():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["budgets.phases_advance"] == 5 * 60

@@ -10,14 +10,8 @@ from tests.stakeholders.factories import MembershipFactory, UserFactory
 
 from .factories import add_entry, make_process, move_to, vote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 E = Process.Eligibility
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """The pages in English, the source language, so assertions survive new German translations."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def ballot_url(process):

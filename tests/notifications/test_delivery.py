@@ -471,6 +471,8 @@ def test_emails_whose_rows_were_written_but_never_claimed_still_carry_their_item
                                                                                 staff):
     _proposal, (reader,) = followers(1, comments=2)
     period, _cutoff, _ids = due()
+    staff.language = "en"
+    staff.save(update_fields=["language"])
     membership_request(user=UserFactory(), organisation=organisation, role="citizen")  # the enqueue never ran
     request = Notification.objects.get(recipient=staff)
     # The worker died right after writing the rows, before it claimed them.

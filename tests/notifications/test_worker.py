@@ -5,35 +5,23 @@ on a queue of its own (also for the batches the fan-out enqueues), and leaves no
 """
 import email
 import email.policy
-import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from coproduction.celery import app
+from coproduction.workers import celery_worker
 from notifications import delivery, tasks
 from notifications.models import Delivery, Notification
 
-ROOT = Path(__file__).resolve().parents[2]
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between the messages the file backend writes
 St = Delivery.Status
-
-
-def _database_url():
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _emails(folder):
@@ -76,21 +64,10 @@ def test_the_daily_digest_arrives_once_through_a_real_worker(tmp_path, followers
 
     queue = f"test-notifications-{uuid.uuid4().hex[:12]}"
     outbox = tmp_path / "outbox"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "TEST_CELERY_EAGER": "0", "TEST_CELERY_QUEUE": queue,
-           "TEST_CELERY_REMOTE_CONTROL": "0", "EMAIL_URL": f"filemail:///{outbox}", "NOTIFICATIONS_BATCH_SIZE": "2",
-           "SITE_URL": "https://koproduktion.example"}
+    env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "TEST_CELERY_EAGER": "0", "EMAIL_URL": f"filemail:///{outbox}",
+           "NOTIFICATIONS_BATCH_SIZE": "2", "SITE_URL": "https://koproduktion.example"}
     log = tmp_path / "worker.log"
-    with open(log, "w") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "coproduction", "worker", "--pool", "solo", "--queues", queue,
-             "--hostname", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    eager_before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
+    with celery_worker(queue, log, env=env) as worker:
         # The beat's job: the worker fans out three batches of two through Redis and sends them.
         first = tasks.digests.apply_async(args=["daily"], queue=queue)
         _wait(worker, log, lambda: _succeeded(log, first.id) and _batches(log) == 3)
@@ -118,21 +95,6 @@ def test_the_daily_digest_arrives_once_through_a_real_worker(tmp_path, followers
         assert statuses() == {St.SENT: 5, St.SKIPPED: 1}
         assert set(Delivery.objects.values_list("period", flat=True)) == {period}
         assert " ERROR" not in log.read_text()
-    finally:
-        app.conf.task_always_eager = eager_before
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-        with app.connection_for_write() as conn:  # leave nothing behind on the shared Redis
-            channel = conn.default_channel
-            channel.queue_delete(queue)
-            client = channel.client
-            client.delete(*[key for key in client.keys(f"*{queue}*")],
-                          f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-            client.zrem("_kombu.binding_deadlines", queue)
 
 
 def statuses():

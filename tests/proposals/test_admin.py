@@ -4,6 +4,7 @@ import pytest
 from notifications.models import Activity
 from proposals import services
 from proposals.models import Call, Comment, Proposal, Report, StatusChange, Support
+from tests.admin_support import changelist_scoping_tests
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 
 from .factories import CallFactory, CategoryFactory, PledgeFactory, ProposalFactory, StatusChangeFactory
@@ -50,18 +51,7 @@ LISTS = [("proposal", "Leihladen im Souterrain", "Fremder Vorschlag zum Bolzplat
 
 # Scoping -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("model, mine, theirs", LISTS)
-def test_staff_lists_show_only_own_organisations_objects(client, staff, own, foreign, model, mine, theirs):
-    client.force_login(staff)
-    page = client.get(f"{ADMIN}/{model}/").text
-    assert mine in page and theirs not in page
-
-
-@pytest.mark.parametrize("model, mine, theirs", LISTS)
-def test_superuser_sees_all(client, superuser, own, foreign, model, mine, theirs):
-    client.force_login(superuser)
-    page = client.get(f"{ADMIN}/{model}/").text
-    assert mine in page and theirs in page
+test_staff_lists_show_only_own_organisations_objects, test_superuser_sees_all = changelist_scoping_tests(ADMIN, LISTS)
 
 
 @pytest.mark.parametrize("model", ["proposal", "comment", "report", "call"])

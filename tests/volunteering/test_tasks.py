@@ -1,34 +1,20 @@
 """The Celery tasks: eager in tests, scheduled by beat, enqueued after commit, and on a real worker."""
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
 from coproduction.celery import app
+from coproduction.workers import celery_worker
 from notifications.models import Activity
 from volunteering import services, tasks
 from volunteering.models import SignUp
 
 from .factories import ShiftFactory, expire_offer, sign_up
 
-ROOT = Path(__file__).resolve().parents[2]
 S = SignUp.Status
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in-process, also where CI sets a broker (CELERY_TASK_ALWAYS_EAGER is then off)."""
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 def shift_with_expired_offer():
@@ -76,12 +62,6 @@ def test_tasks_enqueued_in_a_transaction_run_only_after_commit(eager, django_cap
     assert SignUp.objects.get(pk=first.pk).status == S.EXPIRED
 
 
-def _database_url():
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (Redis) for a real worker")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker shares the test database on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
@@ -93,19 +73,8 @@ def test_offers_expire_runs_on_a_real_worker(tmp_path):
     """
     shift, first, second = shift_with_expired_offer()
     queue = f"test-volunteering-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "TEST_CELERY_REMOTE_CONTROL": "0"}
     log = tmp_path / "worker.log"
-    with open(log, "w") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "coproduction", "worker", "--pool", "solo", "--queues", queue,
-             "--hostname", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel", "INFO"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    eager_before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
+    with celery_worker(queue, log, env={"DJANGO_SETTINGS_MODULE": "tests.settings"}) as worker:
         tasks.offers_expire.apply_async(queue=queue)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and SignUp.objects.get(pk=first.pk).status == S.OFFERED:
@@ -115,15 +84,3 @@ def test_offers_expire_runs_on_a_real_worker(tmp_path):
         second.refresh_from_db()
         assert (first.status, second.status) == (S.EXPIRED, S.OFFERED), log.read_text()
         assert "volunteering.offers_expire" in log.read_text()
-    finally:
-        app.conf.task_always_eager = eager_before
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-        with app.connection_for_write() as conn:  # leave nothing behind on the shared Redis
-            channel = conn.default_channel
-            channel.queue_delete(queue)
-            channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")

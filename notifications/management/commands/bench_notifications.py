@@ -36,16 +36,12 @@ import pstats
 import re
 import resource
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -56,6 +52,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from coproduction.celery import app
+from coproduction.workers import celery_worker
 from notifications import delivery, tasks
 from notifications.models import Activity, Category, Channel, Delivery, Notification
 from notifications.registry import rule_for
@@ -312,28 +309,13 @@ class Command(BaseCommand):
 
     def _run_workers(self, people, outbox, batch_size, workers, timeout, queue):
         env = {
-            **os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             # Four slashes: django-environ drops the first one of the path.
             "EMAIL_URL": f"filemail:///{outbox}", "NOTIFICATIONS_BATCH_SIZE": str(batch_size),
-            "TEST_CELERY_EAGER": "0", "TEST_CELERY_QUEUE": queue,  # when started from the tests
+            "TEST_CELERY_EAGER": "0",  # when started from the tests
         }
         log = outbox.parent / "worker.log"
-        with open(log, "w") as output:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "coproduction", "worker", "--pool", "prefork",
-                 "--concurrency", str(workers), "--queues", queue, "--hostname", f"{queue}@%h",
-                 "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
-                 # The fan-out enqueues its batches on the worker's default queue: make that the private one.
-                 # Without remote control the worker leaves no pidbox bindings behind on the shared Redis.
-                 "--", f"task.default_queue={queue}", "worker.enable_remote_control=false"],
-                cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: the pool's processes end with it
-            )
-        eager_before = app.conf.task_always_eager
-        app.conf.task_always_eager = False
         cpu = _children_cpu()
-        run = {}
-        try:
+        with celery_worker(queue, log, env=env, concurrency=workers, stop_timeout=120) as worker:
             deadline = time.monotonic() + 60
             while " ready." not in log.read_text():
                 if worker.poll() is not None or time.monotonic() > deadline:
@@ -342,18 +324,6 @@ class Command(BaseCommand):
             handed = timezone.now()
             tasks.digests.apply_async(args=(D,), queue=queue)
             run = self._wait(people, handed, timeout, worker, log)
-        finally:
-            app.conf.task_always_eager = eager_before
-            worker.terminate()  # warm shutdown: running batches finish first
-            try:
-                worker.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)  # the group of the worker started above, pool included
-                worker.wait(timeout=10)
-            with app.connection_for_write() as conn:  # leave nothing behind on the shared Redis
-                channel = conn.default_channel
-                channel.queue_delete(queue)
-                channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         # all processes of the worker, start-up and shutdown included (they have ended and been waited for)
         return {**run, "cpu": _children_cpu() - cpu}
 
@@ -477,13 +447,6 @@ def _reads_and_writes(queries):
         reads += word in ("SELECT", "WITH")
         writes += word in ("INSERT", "UPDATE", "DELETE")
     return reads, writes
-
-
-def _database_url():
-    """This connection's database, for the worker processes (the test database when run by the tests)."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
 
 
 def _tail(log, lines=40):
