@@ -11,30 +11,10 @@ from playwright.sync_api import expect
 from budgets.money import format_euros
 from tests.stakeholders.factories import PASSWORD
 
-from .support import _logs, checked, fill_login_form, tr, trn, visit
+from .support import _logs, checked, fill_login_form, heading, log_in, main, status, tr, trn, visit
 
 WIDTH = 360
 PHONE = {"viewport": {"width": WIDTH, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def main(page):
-    return page.get_by_role("main")
-
-
-def status(page):
-    """The messages the site shows after an action (role="status" in base.html)."""
-    return page.locator("main .messages")
-
-
-def log_in(page, email):
-    visit(page, "/accounts/login/")
-    fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
-    checked(page)
 
 
 def section(page, msgid):

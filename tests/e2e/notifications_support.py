@@ -5,31 +5,10 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.stakeholders.factories import PASSWORD
 
-from .support import checked, fill_login_form, tr, trn, visit
+from .support import heading, log_in, main, status, tr, trn  # noqa: F401 - shared with the journeys
 
 UNSUBSCRIBE_URL = re.compile(r"https?://[^\s<>]+/notifications/unsubscribe/[^\s<>/]+/")
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def main(page):
-    return page.get_by_role("main")
-
-
-def status(page):
-    """The messages the site shows after an action (role="status" in base.html)."""
-    return page.locator("main .messages")
-
-
-def log_in(page, email):
-    visit(page, "/accounts/login/")
-    fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
-    checked(page)
 
 
 def unread(number):

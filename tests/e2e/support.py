@@ -137,3 +137,28 @@ def assert_no_horizontal_scroll(page, width):
             f"{page.url} scrolls sideways at {width}px: scrollWidth is {scroll_width}px. Too wide: {', '.join(culprits)}",
             pytrace=False,
         )
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def main(page):
+    return page.get_by_role("main")
+
+
+def status(page):
+    """The messages the site shows after an action (role="status" in base.html)."""
+    return page.locator("main .messages")
+
+
+def log_in(page, email):
+    """Signs in with the factories' password and lands on the profile page (axe-checked)."""
+    from playwright.sync_api import expect
+
+    from tests.stakeholders.factories import PASSWORD
+
+    visit(page, "/accounts/login/")
+    fill_login_form(page, email, PASSWORD)
+    expect(heading(page)).to_have_text(tr("My profile"))
+    checked(page)

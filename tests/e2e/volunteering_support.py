@@ -2,31 +2,8 @@
 import re
 
 from django.utils import formats, timezone, translation
-from playwright.sync_api import expect
 
-from tests.stakeholders.factories import PASSWORD
-
-from .support import checked, fill_login_form, tr, trp, visit
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def main(page):
-    return page.get_by_role("main")
-
-
-def status(page):
-    """The messages the site shows after an action (role="status" in base.html)."""
-    return page.locator("main .messages")
-
-
-def log_in(page, email):
-    visit(page, "/accounts/login/")
-    fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
-    checked(page)
+from .support import heading, log_in, main, status, tr, trp  # noqa: F401 - shared with the journeys
 
 
 def section(page, msgid):
