@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
     path("coproduction/", views.matrix, name="matrix"),
     path("proposals/", include("proposals.urls")),
     path("tasks/", include("volunteering.urls")),

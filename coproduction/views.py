@@ -34,3 +34,8 @@ def matrix(request):
         for planning in Planning
     ]
     return render(request, "coproduction/matrix.html", {"rows": rows, "deliveries": list(Delivery)})
+
+
+def privacy(request):
+    """The privacy statement: what is stored, why, for how long, who sees it, and the person's rights."""
+    return render(request, "coproduction/privacy.html")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("memberships/<int:pk>/leave/", views.membership_leave_view, name="leave"),
     path("invitations/<str:token>/", views.invitation_view, name="invitation"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/my-data.json", views.my_data_view, name="my_data"),
     path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
 ]

@@ -1,9 +1,13 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
@@ -16,6 +20,7 @@ from . import services
 from .filters import OrganisationFilter
 from .forms import MembershipRequestForm, ProfileForm
 from .models import Invitation, Membership, Organisation, User
+from .privacy import personal_data
 
 
 class OrganisationListView(FilterView):
@@ -146,3 +151,14 @@ class PersonView(DetailView):
         context = super().get_context_data(**kwargs)
         context["memberships"] = Membership.objects.listed().filter(user=self.object).select_related("organisation")
         return context
+
+
+@login_required
+def my_data_view(request):
+    """Everything the platform holds about the signed-in person, as one JSON file (Art. 15 DSGVO)."""
+    body = json.dumps(personal_data(request.user), ensure_ascii=False, indent=2, default=str)
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    filename = f"koproduktion-my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
