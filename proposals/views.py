@@ -157,7 +157,7 @@ def proposal_detail(request, pk):
     return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal))
 
 
-def _render_detail(request, pk, *, status, error=None, **forms):
+def render_detail(request, pk, *, status, error=None, **forms):
     """The proposal page again, after a refused action: 400 for bad input, 403 for a missing right."""
     if error:
         messages.error(request, error)
@@ -183,12 +183,12 @@ def signed_in_post(view):
 def support_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "support_proposal", proposal):
-        return _render_detail(request, pk, status=403,
+        return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
         services.proposal_support(proposal=proposal, user=request.user)
     except services.ProposalError as error:
-        return _render_detail(request, pk, status=400, error=str(error))
+        return render_detail(request, pk, status=400, error=str(error))
     messages.success(request, _("Thank you for your support. You now follow this proposal."))
     return redirect(proposal)
 
@@ -197,12 +197,12 @@ def support_view(request, pk):
 def unsupport_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "support_proposal", proposal):
-        return _render_detail(request, pk, status=403,
+        return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
         services.proposal_unsupport(proposal=proposal, user=request.user)
     except services.ProposalError as error:
-        return _render_detail(request, pk, status=400, error=str(error))
+        return render_detail(request, pk, status=400, error=str(error))
     messages.success(request, _("You have withdrawn your support."))
     return redirect(proposal)
 
@@ -211,7 +211,7 @@ def unsupport_view(request, pk):
 def follow_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "follow_proposal", proposal):
-        return _render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
+        return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_follow(proposal=proposal, user=request.user)
     messages.success(request, _("You now follow this proposal and will hear about its progress."))
     return redirect(proposal)
@@ -221,7 +221,7 @@ def follow_view(request, pk):
 def unfollow_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "follow_proposal", proposal):
-        return _render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
+        return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_unfollow(proposal=proposal, user=request.user)
     messages.success(request, _("You no longer follow this proposal."))
     return redirect(proposal)
@@ -233,11 +233,11 @@ def status_view(request, pk):
     proposal = _visible_proposal(request, pk)
     to_status = request.POST.get("to_status", "")
     if not is_author(request.user, proposal) or services.TRANSITIONS[proposal.status].get(to_status) != "author":
-        return _render_detail(request, pk, status=403, error=_("You cannot change the status of this proposal."))
+        return render_detail(request, pk, status=403, error=_("You cannot change the status of this proposal."))
     try:
         services.proposal_set_status(proposal=proposal, actor=request.user, to_status=to_status)
     except services.ProposalError as error:
-        return _render_detail(request, pk, status=400, error=str(error))
+        return render_detail(request, pk, status=400, error=str(error))
     if to_status == Proposal.Status.PUBLISHED:
         messages.success(request, _("Your proposal is published. Everyone can now read, support and discuss it."))
     else:
@@ -250,7 +250,7 @@ def comment_view(request, pk):
     """A comment, or a reply when the form names the comment it answers."""
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "comment_proposal", proposal):
-        return _render_detail(request, pk, status=403, error=_("This proposal is not open for comments."))
+        return render_detail(request, pk, status=403, error=_("This proposal is not open for comments."))
     parent = None
     raw_parent = request.POST.get("parent", "")
     if raw_parent:
@@ -273,15 +273,15 @@ def comment_view(request, pk):
             )
             return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
     if parent is not None:
-        return _render_detail(request, pk, status=400, reply_form=form, reply_to=parent.parent_id or parent.pk)
-    return _render_detail(request, pk, status=400, comment_form=form)
+        return render_detail(request, pk, status=400, reply_form=form, reply_to=parent.parent_id or parent.pk)
+    return render_detail(request, pk, status=400, comment_form=form)
 
 
 @signed_in_post
 def pledge_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "pledge_proposal", proposal):
-        return _render_detail(request, pk, status=403, error=_("This proposal is not open for pledges."))
+        return render_detail(request, pk, status=403, error=_("This proposal is not open for pledges."))
     form = PledgeForm(request.POST)
     if form.is_valid():
         try:
@@ -293,14 +293,14 @@ def pledge_view(request, pk):
                 request, _("Thank you for your pledge. The people behind this proposal can now count on it.")
             )
             return redirect(f"{proposal.get_absolute_url()}#pledges")
-    return _render_detail(request, pk, status=400, pledge_form=form)
+    return render_detail(request, pk, status=400, pledge_form=form)
 
 
 @signed_in_post
 def report_view(request, pk):
     proposal = _visible_proposal(request, pk)
     if not allowed(request.user, "report_proposal", proposal):
-        return _render_detail(request, pk, status=403, error=_("This proposal cannot be reported."))
+        return render_detail(request, pk, status=403, error=_("This proposal cannot be reported."))
     form = ReportForm(request.POST, auto_id="id_report_%s")
     if form.is_valid():
         try:
@@ -310,7 +310,7 @@ def report_view(request, pk):
         else:
             messages.success(request, _("Thank you. Staff of the organisation will look at your report."))
             return redirect(proposal)
-    return _render_detail(request, pk, status=400, report_form=form)
+    return render_detail(request, pk, status=400, report_form=form)
 
 
 def _comment_of(request, pk, comment_pk):
@@ -410,7 +410,7 @@ def proposal_create_view(request):
 def proposal_edit_view(request, pk):
     proposal = _visible_proposal(request, pk, Proposal.objects.select_related("organisation", "call"))
     if not allowed(request.user, "change_proposal", proposal):
-        return _render_detail(request, pk, status=403,
+        return render_detail(request, pk, status=403,
                               error=_("Only the author can edit this proposal, and only until review starts."))
     if request.method == "POST":
         form = ProposalForm(request.POST, current_call=proposal.call)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proposals.models import Proposal
-from proposals.views import _render_detail
+from proposals.views import render_detail
 from stakeholders.models import Organisation
 
 from .. import services
@@ -57,7 +57,7 @@ def _visible_proposal(request, pk):
 def _again(request, proposal, *, status, error=None, **forms):
     """The proposal page again with the refused form (kept by the budget box) and the reason."""
     request.budget_forms = forms
-    return _render_detail(request, proposal.pk, status=status, error=error)
+    return render_detail(request, proposal.pk, status=status, error=error)
 
 
 @signed_in_post

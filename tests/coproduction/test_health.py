@@ -6,7 +6,7 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_broker(client, settings):
+def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -17,7 +17,7 @@ def test_healthz_reports_database_and_broker(client, settings):
 
 
 @pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="needs the real Redis broker (CI sets it)")
-def test_healthz_reaches_the_real_broker(client, settings):
+def test_healthz_reaches_the_real_broker(client):
     assert client.get("/healthz").json()["broker"] == {"status": "ok"}
 
 
