@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 
@@ -188,6 +190,34 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Hours a person on a waitlist has to confirm a freed place before it moves on to the next.
 VOLUNTEERING_OFFER_HOURS = env.int("VOLUNTEERING_OFFER_HOURS", default=24)
+
+# The open data API (/api/v1/) is read-only and publishes only what every visitor may see: it
+# ignores sign-ins, so a member's or operator's session never widens what it returns, and every
+# caller is limited per address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "coproduction.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_RATE_LIMIT", default="120/minute")},
+    # Behind a load balancer set NUM_PROXIES to the number of proxies that append X-Forwarded-For;
+    # 0 counts the connecting address, which a client cannot forge.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Koproduktion open data API",
+    "DESCRIPTION": "Public, read-only data about organisations, calls for ideas, proposals and their "
+                   "co-production mode, participatory budgets and their results, volunteering tasks and "
+                   "shifts and public wiki pages. No personal data.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ProposalStatusEnum": "proposals.models.Proposal.Status"},
+}
 
 # Security: strict whenever DEBUG is off; a proxy in front of gunicorn terminates TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

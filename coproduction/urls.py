@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from drf_spectacular.views import SpectacularAPIView
+
 from . import health, language, views
+from .api.docs import api_docs
 
 admin.site.site_header = "Koproduktion"
 admin.site.site_title = "Koproduktion"
@@ -17,6 +20,9 @@ urlpatterns = [
     path("wiki/", include("wiki.urls")),
     path("notifications/", include("notifications.urls")),
     path("budgets/", include("budgets.urls")),
+    path("api/", api_docs, name="api_docs"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/v1/", include(("coproduction.api.urls", "api"))),
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

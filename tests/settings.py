@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # on the shared Redis. Tests that start a real worker switch this off for the worker process
 # (coproduction.workers gives it a queue of its own).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
+
+# The API's per-address limit is tested on its own (tests/api/test_core.py lowers it there); the
+# rest of the suite makes many requests from the one test address.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405

@@ -1,4 +1,4 @@
-"""Benchmark of the proposal pages at scale: queries per request, median and p95 server time.
+"""Benchmark of the proposal pages and the proposals API at scale: queries per request, median and p95 server time.
 
 Seeds N proposals (default 100,000) with about ten supports and three comments each into the
 configured database (fast set-based inserts on PostgreSQL), then requests every page many times
@@ -29,6 +29,17 @@ WORDS = [
     "Seniorentreff", "Sprachcafé", "Mittagstisch", "Jugendraum", "Beratung", "Repaircafé", "Kiezfest",
     "Lesepatenschaft", "Sportgruppe", "Nähstube", "Elterncafé", "Stadtteilzeitung", "Bücherschrank",
 ]
+
+
+class ManyAddressesClient(Client):
+    """Each request from another address, so the API's per-address rate limit measures, not refuses."""
+
+    requests = 0
+
+    def get(self, path, *args, **kwargs):
+        self.requests += 1
+        kwargs.setdefault("REMOTE_ADDR", f"10.{self.requests // 65536 % 256}.{self.requests // 256 % 256}.{self.requests % 256}")
+        return super().get(path, *args, **kwargs)
 
 
 class Command(BaseCommand):
@@ -202,12 +213,21 @@ class Command(BaseCommand):
             ("detail (3 comments)", typical.get_absolute_url()),
             ("detail (200 comments)", detail.get_absolute_url()),
             ("matrix /coproduction/", "/coproduction/"),
+            ("api list newest", "/api/v1/proposals/"),
+            ("api list most supported", "/api/v1/proposals/?ordering=supported"),
+            ("api list filtered", f"/api/v1/proposals/?organisation={organisation.pk}&status=published"
+                                  "&planning=together&ordering=supported"),
+            ("api list mode + district", "/api/v1/proposals/?planning=community&delivery=together&district=Bezirk%205"),
+            ("api list page 50", "/api/v1/proposals/?ordering=supported&page=50"),
+            ("api list text search", "/api/v1/proposals/?q=Fahrradwerkstatt"),
+            ("api list page_size 100", "/api/v1/proposals/?page_size=100"),
+            ("api detail", f"/api/v1/proposals/{typical.pk}/"),
         ]
 
     def _report(self, requests):
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS.append("testserver")
-        client = Client()
+        client = ManyAddressesClient()
         total = Proposal.objects.count()
         self.stdout.write(f"database: {connection.vendor}, proposals: {total}, supports: {Support.objects.count()}, "
                           f"comments: {Comment.objects.count()}, requests per page: {requests}")

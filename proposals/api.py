@@ -1,0 +1,136 @@
+"""Calls for ideas and proposals in the open data API.
+
+A proposal is published with its place on Bovaird's matrix, its status, its kept counters and —
+in the detail — its public status history with the organisation's official responses. Drafts and
+proposals hidden by moderation never appear; nor does who wrote, supported or commented on one.
+"""
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from coproduction.api.base import OrganisationRefSerializer, PageLinkField, PublicViewSet
+from coproduction.modes import Delivery, Planning, cell_for
+from stakeholders.models import Organisation
+
+from .filters import ProposalFilter
+from .models import Call, Proposal, StatusChange
+
+
+class CallSerializer(serializers.ModelSerializer):
+    url = PageLinkField()
+    organisation = OrganisationRefSerializer(read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Call
+        fields = ["id", "title", "description", "deadline", "is_open", "organisation", "url"]
+
+
+class CallViewSet(PublicViewSet):
+    """Questions organisations put to their stakeholders, open for ideas until a deadline."""
+
+    serializer_class = CallSerializer
+    queryset = Call.objects.select_related("organisation").only(
+        "id", "title", "description", "deadline", "organisation__id", "organisation__slug", "organisation__name"
+    ).order_by("-deadline", "-id")
+    filterset_fields = ["organisation"]
+
+
+class ModeSerializer(serializers.Serializer):
+    """Where a proposal sits on the matrix of who plans × who delivers."""
+
+    planning = serializers.ChoiceField(choices=Planning.choices)
+    delivery = serializers.ChoiceField(choices=Delivery.choices)
+    name = serializers.CharField(help_text="The cell's name in the requested language.")
+    is_coproduction = serializers.BooleanField()
+
+
+@extend_schema_field(ModeSerializer)
+class ModeField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, proposal):
+        cell = cell_for(proposal.planning, proposal.delivery)
+        return {"planning": proposal.planning, "delivery": proposal.delivery, "name": str(cell.name),
+                "is_coproduction": cell.is_coproduction}
+
+
+class CountsSerializer(serializers.Serializer):
+    supports = serializers.IntegerField(source="support_count")
+    comments = serializers.IntegerField(source="comment_count")
+    pledges = serializers.IntegerField(source="pledge_count")
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    url = PageLinkField()
+    organisation = OrganisationRefSerializer(read_only=True)
+    category = serializers.CharField(source="category.name", read_only=True, allow_null=True, default=None)
+    mode = ModeField()
+    counts = CountsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "summary", "status", "mode", "organisation", "call", "category", "district",
+                  "estimated_cost", "counts", "published_at", "last_activity_at", "url"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    """One step of the public history; the response speaks for the organisation, not a person."""
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "response", "created_at"]
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    partner_organisations = OrganisationRefSerializer(many=True, read_only=True)
+    history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = ProposalSerializer.Meta.fields[:3] + ["text"] + ProposalSerializer.Meta.fields[3:] + [
+            "partner_organisations", "history"]
+
+
+LIST_FIELDS = [
+    "id", "title", "summary", "status", "planning", "delivery", "organisation_id", "call_id", "category_id",
+    "district", "estimated_cost", "support_count", "comment_count", "pledge_count", "published_at",
+    "last_activity_at", "organisation__id", "organisation__slug", "organisation__name", "category__name",
+]
+
+
+class ProposalViewSet(PublicViewSet):
+    """Published proposals with their co-production mode, status and counts; filters as on /proposals/.
+
+    `q` searches title, summary and text (German stemming); `ordering` is one of newest,
+    supported, discussed, active. The detail adds the text, the partner organisations and the
+    status history with the organisation's official responses.
+    """
+
+    filterset_class = ProposalFilter
+
+    def get_queryset(self):
+        public = Proposal.objects.published().filter(is_hidden=False).select_related("organisation", "category")
+        if self.action == "retrieve":
+            return public.defer("search_vector").prefetch_related(
+                Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "slug", "name")),
+                Prefetch("status_changes", queryset=StatusChange.objects.order_by("created_at", "pk")),
+            )
+        return public.only(*LIST_FIELDS).order_by("-published_at", "-id")
+
+    def get_serializer_class(self):
+        return ProposalDetailSerializer if self.action == "retrieve" else ProposalSerializer
+
+    def count_without_counting(self):
+        """The total from the matrix's kept counts when only the mode narrows the list."""
+        given = {name for name, value in self.request.query_params.items() if value}
+        if given - {"planning", "delivery", "ordering", "page", "page_size", "format"}:
+            return None
+        planning, delivery = self.request.query_params.get("planning"), self.request.query_params.get("delivery")
+        return sum(number for (cell_planning, cell_delivery), number in Proposal.objects.count_by_mode().items()
+                   if planning in (None, "", cell_planning) and delivery in (None, "", cell_delivery))
+
+
+def register(router):
+    router.register("calls", CallViewSet, basename="call")
+    router.register("proposals", ProposalViewSet, basename="proposal")
