@@ -17,5 +17,6 @@ urlpatterns = [
     path("<slug:slug>/ballot/confirm/", views.ballot_confirm, name="confirm"),
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/results.csv", views.results_csv, name="results_csv"),
+    path("<slug:slug>/results.json", views.results_json, name="results_json"),
     path("<slug:slug>/progress/", views.process_progress, name="progress"),
 ]

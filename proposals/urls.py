@@ -6,6 +6,8 @@ app_name = "proposals"
 
 urlpatterns = [
     path("", views.ProposalListView.as_view(), name="list"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.json", views.export_json, name="export_json"),
     path("new/", views.proposal_create_view, name="new"),
     path("calls/", views.CallListView.as_view(), name="calls"),
     path("calls/<int:pk>/", views.CallDetailView.as_view(), name="call"),

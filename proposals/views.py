@@ -10,19 +10,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Sum, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from coproduction.exports import CSV_TYPE, JSON_TYPE, download
 from coproduction.modes import CELLS
 from stakeholders.models import Organisation
 
-from . import services
+from . import exports, services
 from .filters import ProposalFilter
 from .forms import (
     CommentEditForm, CommentForm, ModeForm, PledgeForm, ProposalForm, ReplyForm, ReportForm,
@@ -471,3 +472,33 @@ class CallDetailView(DetailView):
         context["page_obj"] = Paginator(proposals, 20).get_page(self.request.GET.get("page"))
         context["proposals"] = context["page_obj"].object_list
         return context
+
+
+# --- open data -------------------------------------------------------------------------------
+
+def _export_filterset(request):
+    """The list page's filters over what may be exported; unbound (everything) without a query string."""
+    filterset = ProposalFilter(request.GET or None, queryset=exports.exportable(), request=request)
+    refused = filterset.is_bound and not filterset.is_valid()
+    return filterset, exports.filter_errors(filterset) if refused else None
+
+
+@require_safe
+def export_csv(request):
+    """The proposals the list page shows for these filters, as a spreadsheet; 400 for filters it refuses."""
+    filterset, errors = _export_filterset(request)
+    if errors:
+        return HttpResponse(exports.error_text(errors), status=400, content_type="text/plain; charset=utf-8")
+    return download(exports.csv_pieces(filterset.qs, request=request), content_type=CSV_TYPE,
+                    filename=exports.filename("csv"))
+
+
+@require_safe
+def export_json(request):
+    """The proposals the list page shows for these filters, as one JSON document; 400 for filters it refuses."""
+    filterset, errors = _export_filterset(request)
+    if errors:
+        return JsonResponse({"detail": exports.error_text(errors).strip(), "errors": errors}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    pieces = exports.json_pieces(filterset.qs, request=request, filters=exports.applied_filters(filterset))
+    return download(pieces, content_type=JSON_TYPE, filename=exports.filename("json"))

@@ -1,8 +1,7 @@
 """The public pages of a participatory budget: the list, one process with its proposals, sending in a
-proposal, following it, and its results (page and CSV). Every change goes through budgets.services;
+proposal, following it, and its results (page, CSV and JSON). Every change goes through budgets.services;
 the results pages read what results_publish stored and never count again.
 """
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -10,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from coproduction.exports import CSV_TYPE, JSON_TYPE, absolute_url_maker, csv_lines, download, json_document
 from stakeholders.models import Membership, Organisation
 
 from .. import services
@@ -209,37 +210,57 @@ def results(request, slug):
     return render(request, "budgets/results.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _result_records(process, request):
+    """The results rows for a download: place, proposal, votes, final cost, funded, district and link.
 
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def results_csv(request, slug):
-    """The results table as a spreadsheet: the same rows, no personal data, UTF-8 with a BOM for Excel."""
-    process = _process_or_404(slug)
-    if process.results_published_at is None:
-        raise Http404
-    marker = 987654321
-    prefix, suffix = request.build_absolute_uri(reverse("proposals:detail", args=[marker])).split(str(marker))
-    hidden, yes, no = _("Hidden proposal"), _("yes"), _("no")
-    writer = csv.writer(_Echo())
-    lines = ["\ufeff", writer.writerow([
-        _("Place"), _("Proposal"), _("Votes"), _("Final cost (€)"), _("Funded"), _("District"), _("Link"),
-    ])]
+    Only totals per proposal leave: nothing about any voter or ballot, and no author.
+    """
+    url_of = absolute_url_maker(request, "proposals:detail")
     rows = result_rows(process).values_list(
         "result_rank", "proposal__title", "proposal__is_hidden", "vote_count", "final_cost", "is_funded",
         "proposal__district", "proposal_id")
-    for rank, title, is_hidden, votes, cost, is_funded, district, proposal_id in rows:
-        lines.append(writer.writerow([
-            rank or "", hidden if is_hidden else _cell(title), votes, f"{cost:.2f}", yes if is_funded else no,
-            _cell(district), f"{prefix}{proposal_id}{suffix}",
-        ]))
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="budget-{process.slug}-results.csv"'
-    return response
+    return [
+        {"place": rank, "proposal_id": proposal_id, "title": None if is_hidden else title, "hidden": is_hidden,
+         "votes": votes, "final_cost": f"{cost:.2f}", "funded": is_funded, "district": district,
+         "url": url_of(proposal_id)}
+        for rank, title, is_hidden, votes, cost, is_funded, district, proposal_id in rows
+    ]
+
+
+def _published_process_or_404(slug):
+    """The downloads exist exactly when the results page shows results."""
+    process = _process_or_404(slug)
+    if process.results_published_at is None:
+        raise Http404
+    return process
+
+
+@require_safe
+def results_csv(request, slug):
+    """The results table as a spreadsheet: the same rows, no personal data, UTF-8 with a BOM for Excel."""
+    process = _published_process_or_404(slug)
+    hidden, yes, no = _("Hidden proposal"), _("yes"), _("no")
+    header = [_("Place"), _("Proposal"), _("Votes"), _("Final cost (€)"), _("Funded"), _("District"), _("Link")]
+    lines = csv_lines(header, (
+        [row["place"] or "", hidden if row["hidden"] else row["title"], row["votes"], row["final_cost"],
+         yes if row["funded"] else no, row["district"], row["url"]]
+        for row in _result_records(process, request)
+    ))
+    return download(lines, content_type=CSV_TYPE, filename=f"budget-{process.slug}-results.csv", stream=False)
+
+
+@require_safe
+def results_json(request, slug):
+    """The same results as one JSON document, with the budget's totals and turnout as on the results page."""
+    process = _published_process_or_404(slug)
+    head = {
+        "generated_at": timezone.now().isoformat(),
+        "budget": {
+            "slug": process.slug, "title": process.title, "url": request.build_absolute_uri(process.get_absolute_url()),
+            "organisation": process.organisation.name, "total_amount": f"{process.total_amount:.2f}",
+            "funded_total": f"{process.funded_total:.2f}", "ballot_count": process.ballot_count,
+            "results_published_at": timezone.localtime(process.results_published_at).isoformat(),
+        },
+    }
+    document = json_document(head, _result_records(process, request))
+    return download(document, content_type=JSON_TYPE, filename=f"budget-{process.slug}-results.json", stream=False)
