@@ -217,7 +217,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ProposalStatusEnum": "proposals.models.Proposal.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "ImplementationStatusEnum": "budgets.models.Implementation.Status",
+        "TaskStatusEnum": "volunteering.models.Task.Status",
+    },
 }
 
 # Security: strict whenever DEBUG is off; a proxy in front of gunicorn terminates TLS.

@@ -7,12 +7,6 @@ API_MODULES = ["stakeholders.api", "proposals.api", "budgets.api", "volunteering
 
 router = DefaultRouter()
 for name in API_MODULES:
-    try:
-        module = import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        continue
-    module.register(router)
+    import_module(name).register(router)
 
 urlpatterns = router.urls
