@@ -125,12 +125,13 @@ def result_totals(process):
 
 
 class ProcessViewSet(PublicViewSet):
-    """Participatory budgets (Bürgerhaushalt): every budget from its announcement on, with its phase and dates.
-
-    A budget runs through the phases announced, collecting proposals, review, voting, results and
-    implementation. `organisation` lists the budgets an organisation runs, alone or with partners;
-    `phase` those in one phase. Running budgets come first, as on the site.
-    """
+    api_description = _(
+        "Participatory budgets (Bürgerhaushalt): every budget from its announcement on, with its "
+        "phase and dates.\n\nA budget runs through the phases announced, collecting proposals, "
+        "review, voting, results and implementation. `organisation` lists the budgets an organisation "
+        "runs, alone or with partners; `phase` those in one phase. Running budgets come first, as on "
+        "the site."
+    )
 
     serializer_class = ProcessSerializer
     filterset_class = ProcessFilter
@@ -215,12 +216,12 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class EntryViewSet(PublicViewSet):
-    """The proposals sent into participatory budgets, with their cost estimate and the public review.
-
-    Staff review each proposal: feasible (with its final cost) or not (with the reason). Votes,
-    funding and place appear once the budget's results are published. `budget` narrows the list
-    to one budget; proposals hidden by moderation are left out.
-    """
+    api_description = _(
+        "The proposals sent into participatory budgets, with their cost estimate and the public "
+        "review.\n\nStaff review each proposal: feasible (with its final cost) or not (with the "
+        "reason). Votes, funding and place appear once the budget's results are published. `budget` "
+        "narrows the list to one budget; proposals hidden by moderation are left out."
+    )
 
     serializer_class = EntrySerializer
     filterset_class = EntryFilter
@@ -277,12 +278,12 @@ class ImplementationSerializer(serializers.ModelSerializer):
 
 
 class ImplementationViewSet(PublicViewSet):
-    """What became of accepted and funded proposals: the step reached, progress in percent and evaluations.
-
-    Staff of the organisation report progress in dated public updates (see
-    `implementation-updates`). Once completed, the people it was for say whether it helped: only
-    how many did and the average rating are published, never who.
-    """
+    api_description = _(
+        "What became of accepted and funded proposals: the step reached, progress in percent and "
+        "evaluations.\n\nStaff of the organisation report progress in dated public updates (see "
+        "`implementation-updates`). Once completed, the people it was for say whether it helped: only "
+        "how many did and the average rating are published, never who."
+    )
 
     serializer_class = ImplementationSerializer
     filterset_class = ImplementationFilter
@@ -310,10 +311,10 @@ class ImplementationUpdateSerializer(serializers.ModelSerializer):
 
 
 class ImplementationUpdateViewSet(PublicViewSet):
-    """Progress updates on accepted and funded proposals, newest first: what was done, the step and progress.
-
-    `implementation`, `proposal` or `organisation` narrow the list.
-    """
+    api_description = _(
+        "Progress updates on accepted and funded proposals, newest first: what was done, the step and "
+        "progress.\n\n`implementation`, `proposal` or `organisation` narrow the list."
+    )
 
     serializer_class = ImplementationUpdateSerializer
     filterset_class = ImplementationUpdateFilter

@@ -6,6 +6,7 @@ proposals hidden by moderation never appear; nor does who wrote, supported or co
 """
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from coproduction.api.base import OrganisationRefSerializer, PageLinkField, PublicViewSet
@@ -27,7 +28,9 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class CallViewSet(PublicViewSet):
-    """Questions organisations put to their stakeholders, open for ideas until a deadline."""
+    api_description = _(
+        "Questions organisations put to their stakeholders, open for ideas until a deadline."
+    )
 
     serializer_class = CallSerializer
     queryset = Call.objects.select_related("organisation").only(
@@ -100,12 +103,12 @@ LIST_FIELDS = [
 
 
 class ProposalViewSet(PublicViewSet):
-    """Published proposals with their co-production mode, status and counts; filters as on /proposals/.
-
-    `q` searches title, summary and text (German stemming); `ordering` is one of newest,
-    supported, discussed, active. The detail adds the text, the partner organisations and the
-    status history with the organisation's official responses.
-    """
+    api_description = _(
+        "Published proposals with their co-production mode, status and counts; filters as on "
+        "/proposals/.\n\n`q` searches title, summary and text (German stemming); `ordering` is one of "
+        "newest, supported, discussed, active. The detail adds the text, the partner organisations "
+        "and the status history with the organisation's official responses."
+    )
 
     filterset_class = ProposalFilter
 

@@ -1,5 +1,6 @@
 """Organisations in the open data API: who they are and whom they work with; no people."""
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from coproduction.api.base import PageLinkField, PublicViewSet
@@ -21,7 +22,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationViewSet(PublicViewSet):
-    """Organisations providing social services, with their partner organisations."""
+    api_description = _(
+        "Organisations providing social services, with their partner organisations."
+    )
 
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter

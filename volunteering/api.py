@@ -97,13 +97,14 @@ TASK_FIELDS = [
 
 
 class TaskViewSet(PublicViewSet):
-    """Volunteering tasks and meetings of organisations, with what makes taking part easy.
-
-    Published tasks, and cancelled ones with their reason. The filters are those of /tasks/:
-    `date_from` and `date_to` (YYYY-MM-DD) keep tasks with a shift in that period; `remote`,
-    `childcare` and `first_timer` (true or false) keep tasks with or without that fact. Newest first;
-    `next_shift_starts_at` is the start of the next shift that is not cancelled.
-    """
+    api_description = _(
+        "Volunteering tasks and meetings of organisations, with what makes taking part "
+        "easy.\n\nPublished tasks, and cancelled ones with their reason. The filters are those of "
+        "/tasks/: `date_from` and `date_to` (YYYY-MM-DD) keep tasks with a shift in that period; "
+        "`remote`, `childcare` and `first_timer` (true or false) keep tasks with or without that "
+        "fact. Newest first; `next_shift_starts_at` is the start of the next shift that is not "
+        "cancelled."
+    )
 
     serializer_class = TaskSerializer
     filterset_class = PublicTaskFilter
@@ -173,12 +174,12 @@ class ShiftSerializer(serializers.ModelSerializer):
 
 
 class ShiftViewSet(PublicViewSet):
-    """The shifts (dates) of public tasks: when, how many places, how many are free, how many people wait.
-
-    Earliest first. `upcoming=true` keeps shifts not cancelled that have not ended; `date_from`
-    and `date_to` (YYYY-MM-DD) keep shifts starting in that period. Only numbers: nobody who
-    signed up, waits or took part is named.
-    """
+    api_description = _(
+        "The shifts (dates) of public tasks: when, how many places, how many are free, how many "
+        "people wait.\n\nEarliest first. `upcoming=true` keeps shifts not cancelled that have not "
+        "ended; `date_from` and `date_to` (YYYY-MM-DD) keep shifts starting in that period. Only "
+        "numbers: nobody who signed up, waits or took part is named."
+    )
 
     serializer_class = ShiftSerializer
     filterset_class = ShiftFilter

@@ -37,7 +37,10 @@ class SpaceSerializer(serializers.ModelSerializer):
 
 
 class SpaceViewSet(PublicViewSet):
-    """Public wiki spaces: the shared knowledge of an organisation (or of the whole platform) that anyone may read."""
+    api_description = _(
+        "Public wiki spaces: the shared knowledge of an organisation (or of the whole platform) that "
+        "anyone may read."
+    )
 
     serializer_class = SpaceSerializer
     filterset_fields = ["organisation"]
@@ -94,11 +97,12 @@ PAGE_FIELDS = ["id", "title", "slug", "space_id", "last_edited_at", "space__id",
 
 
 class PageViewSet(PublicViewSet):
-    """Pages of public wiki spaces: handover notes, how-tos and other knowledge that stays when people leave.
-
-    The list names each page and its space; the detail adds the current text, as Markdown and as
-    the sanitised HTML the page shows. `space` or `organisation` narrow the list.
-    """
+    api_description = _(
+        "Pages of public wiki spaces: handover notes, how-tos and other knowledge that stays when "
+        "people leave.\n\nThe list names each page and its space; the detail adds the current text, "
+        "as Markdown and as the sanitised HTML the page shows. `space` or `organisation` narrow the "
+        "list."
+    )
 
     filterset_class = PageFilter
 

@@ -5,8 +5,21 @@ sign-ins (settings.REST_FRAMEWORK has no authentication classes), so one address
 data to everyone, and nothing in it names a private person: no author names, email addresses,
 phone numbers, sign-ups or votes of individuals — only organisations and totals.
 """
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+
+
+class Schema(AutoSchema):
+    """Descriptions come from a view set's ``api_description``, translated, so /api/ reads in German too.
+
+    A view set's extra actions may have their own: ``api_action_descriptions = {"results": _("…")}``.
+    """
+
+    def get_description(self):
+        own = getattr(self.view, "api_action_descriptions", {}).get(getattr(self.view, "action", None))
+        description = own or getattr(self.view, "api_description", None)
+        return str(description) if description else super().get_description()
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """List and detail; subclasses set ``queryset`` to the public rows only."""
