@@ -215,7 +215,8 @@ class Ballot(models.Model):
 
     # Indexed by the unique (process, user) constraint.
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="ballots", db_index=False)
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="ballots")
+    # Without a person once its voter deleted their account: a confirmed ballot stays counted.
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="ballots")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # The budget when the ballot was opened: the database refuses any total above it.
     budget = models.DecimalField(**MONEY)
@@ -342,7 +343,8 @@ class Evaluation(models.Model):
     """After completion: did it help? 1–5 and a short comment, once per person."""
 
     implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="evaluations")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="evaluations")
+    # Without a person once they deleted their account: the rating stays in the average.
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="evaluations")
     rating = models.PositiveSmallIntegerField(_("did it help?"),
                                               validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])

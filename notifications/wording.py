@@ -2,13 +2,15 @@
 from datetime import datetime
 
 from django.utils import formats, timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 
 def actor_name(activity):
     """The display name of who did it; the platform itself for automatic steps."""
     if activity.actor_id is None:
+        if (activity.data or {}).get("actor_erased"):
+            return capfirst(_("deleted user"))  # names open the sentences it is used in
         return _("Koproduktion")
     return activity.actor.display_name or _("Someone")
 

@@ -247,8 +247,9 @@ class Support(AssistedMixin):
         constraints = [
             models.UniqueConstraint(fields=["user", "proposal"], name="support_once_per_person"),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(entered_by__isnull=False, consent_recorded=True),
-                name="support_has_person_or_assisted_consent",
+                # Who entered it for the participant may later delete their own account; the consent stays.
+                condition=Q(user__isnull=False) | Q(consent_recorded=True),
+                name="support_has_person_or_consent",
             ),
         ]
 

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import erasure, services
 from .models import Invitation, Membership, Organisation, User
 
 
@@ -88,6 +88,21 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     # Django's two-pane selector widget fails axe (an aria-label on a span); plain multi-selects pass.
     filter_horizontal = []
+
+    # Deleting a person here erases the account as the person would on their profile
+    # (stakeholders.erasure): counters, freed places and kept contributions stay right. Only
+    # platform operators may, and never their own account.
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or obj.pk != request.user.pk)
+
+    def delete_model(self, request, obj):
+        erasure.erase_account(user=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.warning(request, _("Your own account was not deleted: another platform operator does that."))
+        for person in queryset.exclude(pk=request.user.pk).order_by("pk"):
+            erasure.erase_account(user=person, actor=request.user)
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,28 @@ class MembershipRequestForm(forms.Form):
     is_listed = forms.BooleanField(
         label=_("Show my display name and role on the organisation's page"), required=False
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """The person confirms the deletion of their account with their current password."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is really you who deletes the account."),
+        error_messages={"required": _("Enter your current password to confirm. Nothing has been deleted.")},
+    )
+
+    def __init__(self, *args, user, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.request = user, request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # Shares allauth's limit for confirming one's password while signed in, so it cannot be guessed here.
+        if self.request is not None and not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError(_("Too many attempts. Please wait a minute and try again."))
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your current password. Nothing has been deleted."))
+        return password

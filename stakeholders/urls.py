@@ -13,5 +13,7 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("profile/my-data.json", views.my_data_view, name="my_data"),
     path("profile/edit/", views.ProfileEditView.as_view(), name="profile_edit"),
+    path("profile/delete/", views.account_delete_view, name="account_delete"),
+    path("profile/delete/done/", views.account_deleted_view, name="account_deleted"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
 ]

@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
@@ -9,16 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from coproduction.language import set_language_cookie
 from proposals.models import Proposal
 
-from . import services
+from . import erasure, services
 from .filters import OrganisationFilter
-from .forms import MembershipRequestForm, ProfileForm
+from .forms import AccountDeleteForm, MembershipRequestForm, ProfileForm
 from .models import Invitation, Membership, Organisation, User
 from .privacy import personal_data
 
@@ -162,3 +163,32 @@ def my_data_view(request):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request):
+    """Explains what deleting the account does; a POST with the current password deletes it (Art. 17 DSGVO)."""
+    user = request.user
+    refusal = erasure.erasure_refusal(user=user, actor=user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user, request=request)
+    status = 200
+    if request.method == "POST":
+        status = 403 if refusal else 400
+        if refusal is None and form.is_valid():
+            try:
+                erasure.erase_account(user=user, actor=user)
+            except erasure.ErasureError as error:
+                form.add_error(None, str(error))
+            else:
+                logout(request)
+                return redirect("stakeholders:account_deleted")
+    context = {"form": form, "refusal": refusal, "summary": erasure.erasure_summary(user)}
+    return render(request, "stakeholders/account_delete.html", context, status=status)
+
+
+def account_deleted_view(request):
+    """Confirms to the signed-out person that their account is gone."""
+    if request.user.is_authenticated:
+        return redirect("stakeholders:profile")
+    return render(request, "stakeholders/account_deleted.html")

@@ -209,11 +209,11 @@ class RosterInline(admin.TabularInline):
 
     @admin.display(description=_("email address"))
     def email(self, sign_up):
-        return sign_up.user.email
+        return sign_up.user.email if sign_up.user_id else ""
 
     @admin.display(description=_("phone"))
     def phone(self, sign_up):
-        return sign_up.user.phone
+        return sign_up.user.phone if sign_up.user_id else ""
 
 
 @admin.register(Shift)
@@ -259,7 +259,7 @@ class SignUpAdmin(OrganisationScopedAdmin):
 
     @admin.display(description=_("email address"))
     def email(self, sign_up):
-        return sign_up.user.email
+        return sign_up.user.email if sign_up.user_id else ""
 
     def _mark(self, request, queryset, attended):
         _apply_each(self, request, queryset.select_related("shift__task__organisation", "user"),

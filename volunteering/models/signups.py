@@ -131,7 +131,9 @@ class SignUp(models.Model):
     MAX_HOURS = Decimal("999.99")
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="sign_ups", verbose_name=_("shift"))
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="shift_sign_ups", verbose_name=_("person"))
+    # Without a person once they deleted their account: attendance and hours stay in the statistics.
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="shift_sign_ups",
+                             verbose_name=_("person"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     waitlist_number = models.PositiveIntegerField(_("waitlist ticket"), null=True, blank=True)
     offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
@@ -181,7 +183,8 @@ class SignUp(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.shift} ({self.get_status_display()})"
+        person = self.user if self.user_id else _("deleted user")
+        return f"{person} – {self.shift} ({self.get_status_display()})"
 
     @property
     def is_active(self):

@@ -28,6 +28,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def person_name(user):
+    if user is None:
+        return _("deleted user")  # a confirmed place kept for its hours after the person deleted their account
     return user.get_full_name().strip() or user.display_name or str(user)
 
 
@@ -92,7 +94,8 @@ def roster_csv_view(request, pk):
         expires = (formats.date_format(timezone.localtime(record.offer_expires_at), "SHORT_DATETIME_FORMAT")
                    if record.offer_expires_at else "")
         writer.writerow([csv_cell(value) for value in [
-            person_name(record.user), record.user.email, record.user.phone, record.get_status_display(),
+            person_name(record.user), getattr(record.user, "email", ""), getattr(record.user, "phone", ""),
+            record.get_status_display(),
             record.waitlist_number, expires, attended[record.attended], record.hours,
         ]])
     return response
