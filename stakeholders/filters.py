@@ -17,7 +17,9 @@ class OrganisationFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cities = Organisation.objects.order_by("city").values_list("city", flat=True).distinct()
-        self.filters["city"].extra["choices"] = [(city, city) for city in cities]
+        # Choices go on this request's form field: the filter objects' cached fields are shared
+        # with the API schema, which builds them before any city is known.
+        self.form.fields["city"].choices = [(city, city) for city in cities]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(purpose__icontains=value) | Q(description__icontains=value))

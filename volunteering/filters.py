@@ -58,9 +58,10 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         districts = (Task.objects.published().exclude(district="").order_by("district")
                      .values_list("district", flat=True).distinct())
-        self.filters["district"].extra["choices"] = [(district, district) for district in districts]
         if self.request is None or not self.request.user.is_authenticated:
             del self.filters["fits_availability"]  # it needs a person's availability
+        # On this request's form field, not the filter object, whose cached field may be shared.
+        self.form.fields["district"].choices = [(district, district) for district in districts]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

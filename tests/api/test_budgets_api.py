@@ -14,22 +14,15 @@ from proposals.models import Proposal
 from tests.budgets.factories import add_entry, make_process, move_to, process_staff, publish, vote
 from tests.proposals.factories import ProposalFactory, SupportFactory
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.api.support import get, ids
 
 pytestmark = pytest.mark.django_db
+
 
 BUDGETS = "/api/v1/budgets/"
 ENTRIES = "/api/v1/budget-entries/"
 IMPLEMENTATIONS = "/api/v1/implementations/"
 UPDATES = "/api/v1/implementation-updates/"
-
-
-def get(client, url, params=None):
-    response = client.get(url, params or {}, HTTP_ACCEPT="application/json", HTTP_HOST="127.0.0.1")
-    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
-
-
-def ids(data):
-    return [row["id"] for row in data["results"]]
 
 
 def results_url(process):
@@ -79,7 +72,7 @@ def test_every_budget_is_public_from_its_announcement_on(client, organisation, o
     assert row["districts"] == ["Nordstadt", "Wesertor"]
     assert row["phase"] == "collecting" and row["total_amount"] == "10000.00"
     assert row["results_published_at"] is None and row["funded_total"] is None
-    assert row["url"] == f"http://127.0.0.1/budgets/{collecting.slug}/"
+    assert row["url"] == f"http://testserver/budgets/{collecting.slug}/"
     assert set(row) >= {"collecting_starts", "review_starts", "voting_starts", "results_starts",
                         "implementation_starts", "eligibility", "description", "slug", "title"}
     assert "created_by" not in row
@@ -144,7 +137,7 @@ def test_results_show_places_votes_funding_and_totals_but_no_voter(client, publi
     assert [row["place"] for row in rows] == [1, 2, 3]
     assert by_id[a.proposal_id] == {
         "place": 1, "proposal": {"id": a.proposal_id, "title": "Alpha Bänke",
-                                 "url": f"http://127.0.0.1/proposals/{a.proposal_id}/"},
+                                 "url": f"http://testserver/proposals/{a.proposal_id}/"},
         "is_hidden": False, "district": "", "votes": 2, "final_cost": "400.00", "funded": True}
     assert by_id[b.proposal_id]["funded"] is False and by_id[b.proposal_id]["votes"] == 1
     # hidden by moderation: it keeps its place in the results, not its title
@@ -205,7 +198,7 @@ def test_entries_show_the_review_but_neither_hidden_proposals_nor_drafts(client,
     assert rows[feasible.pk] == {
         "id": feasible.pk, "budget": process.pk,
         "proposal": {"id": feasible.proposal_id, "title": "Bänke am Platz",
-                     "url": f"http://127.0.0.1/proposals/{feasible.proposal_id}/"},
+                     "url": f"http://testserver/proposals/{feasible.proposal_id}/"},
         "summary": feasible.proposal.summary, "proposal_status": "published", "district": "",
         "estimated_cost": "500.00", "feasibility": "feasible", "feasibility_reason": "", "final_cost": "650.00",
         "votes": None, "funded": None, "place": None,
@@ -275,12 +268,12 @@ def test_implementations_show_progress_and_ratings_but_nobody(client, completed,
     assert ids(data) == [a.proposal.implementation.pk]
     row = data["results"][0]
     assert row["proposal"] == {"id": a.proposal_id, "title": "Alpha Bänke",
-                               "url": f"http://127.0.0.1/proposals/{a.proposal_id}/"}
+                               "url": f"http://testserver/proposals/{a.proposal_id}/"}
     assert row["organisation"]["id"] == process.organisation_id
     assert (row["budget"], row["status"], row["progress"]) == (process.pk, "completed", 100)
     assert (row["update_count"], row["evaluation_count"], row["average_rating"]) == (2, 2, 4.5)
     assert row["started_at"] and row["completed_at"] and row["last_update_at"]
-    assert row["url"] == f"http://127.0.0.1/proposals/{a.proposal_id}/#progress"
+    assert row["url"] == f"http://testserver/proposals/{a.proposal_id}/#progress"
     assert get(client, f"{IMPLEMENTATIONS}{d.proposal.implementation.pk}/")[0].status_code == 404
     body = response.content.decode()
     for text in [staff.display_name, staff.email, voters[0].display_name, "Wiebke aus Haus 3"]:

@@ -11,19 +11,12 @@ from proposals.filters import ProposalFilter
 from proposals.models import Proposal
 from tests.proposals.factories import CallFactory, CategoryFactory, ProposalFactory
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.api.support import get, ids
 
 pytestmark = pytest.mark.django_db
 
 PROPOSALS = "/api/v1/proposals/"
 
-
-def get(client, url, **headers):
-    response = client.get(url, HTTP_ACCEPT="application/json", **headers)
-    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
-
-
-def ids(data):
-    return [row["id"] for row in data["results"]]
 
 
 def test_the_root_lists_every_collection(client):
@@ -42,7 +35,7 @@ def test_organisations_show_who_they_are_but_no_contact_addresses(client):
     assert response.status_code == 200
     assert data["name"] == "Zentrum Nord"
     assert data["partners"] == ["partner-ev"]
-    assert data["url"] == f"http://testserver/organisations/zentrum-nord/"
+    assert data["url"] == "http://testserver/organisations/zentrum-nord/"
     body = response.content.decode()
     assert "leitung@zentrum.example" not in body and "0561 111" not in body
     _, listed = get(client, "/api/v1/organisations/?city=Kassel")
@@ -250,3 +243,13 @@ def test_totals_from_kept_counts_agree_with_counting(client, staff, organisation
     assert get(client, f"{PROPOSALS}?planning=together")[1]["count"] == 2
     assert get(client, f"{PROPOSALS}?planning=together&delivery=professionals")[1]["count"] == 0
     assert get(client, f"{PROPOSALS}?planning=together&organisation={organisation.pk}")[1]["count"] == 2
+
+
+def test_describing_the_api_leaves_the_pages_filters_working(client):
+    """The schema reads the filters the pages share with the API; the pages' choices stay theirs."""
+    assert client.get(reverse("api_schema")).status_code == 200
+    OrganisationFactory(name="Pflegeverein Süd", city="Göttingen")
+    OrganisationFactory(name="Jugendtreff Nord", city="Kassel")
+    page = client.get("/organisations/", {"city": "Göttingen"}, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Pflegeverein Süd" in page and "Jugendtreff Nord" not in page
+    assert '<option value="Kassel">Kassel</option>' in page

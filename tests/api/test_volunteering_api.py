@@ -8,20 +8,13 @@ from tests.stakeholders.factories import OrganisationFactory, UserFactory
 from tests.volunteering.factories import ShiftFactory, SkillFactory, TaskFactory, move_shift, sign_up
 from volunteering import services
 from volunteering.models import SignUp, Task
+from tests.api.support import get, ids
 
 pytestmark = pytest.mark.django_db
 
+
 TASKS = "/api/v1/tasks/"
 SHIFTS = "/api/v1/shifts/"
-
-
-def get(client, url, params=None):
-    response = client.get(url, params or {}, HTTP_ACCEPT="application/json", HTTP_HOST="127.0.0.1")
-    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
-
-
-def ids(data):
-    return [row["id"] for row in data["results"]]
 
 
 @pytest.fixture
@@ -54,7 +47,7 @@ def test_only_published_and_cancelled_tasks_are_public(client, tasks, organisati
     }
     assert (row["location"], row["district"], row["is_remote"]) == ("Lindenhofstraße 12", "Nordstadt", False)
     assert row["next_shift_starts_at"] is not None
-    assert row["url"] == f"http://127.0.0.1/tasks/{published.pk}/"
+    assert row["url"] == f"http://testserver/tasks/{published.pk}/"
     assert data["results"][0]["cancel_reason"] == "Es regnet."
     assert "Geheimer Entwurf" not in response.content.decode()
     assert get(client, f"{TASKS}{draft.pk}/")[0].status_code == 404
@@ -91,7 +84,7 @@ def test_shifts_show_places_as_numbers_and_nobody_who_took_one(client, organisat
     assert data == {
         "id": shift.pk, "task": task.pk, "starts_at": data["starts_at"], "ends_at": data["ends_at"], "capacity": 2,
         "places_taken": 2, "free_places": 0, "waitlist_count": 1, "signup_closes_at": data["signup_closes_at"],
-        "is_cancelled": False, "url": f"http://127.0.0.1/tasks/{task.pk}/#shift-{shift.pk}",
+        "is_cancelled": False, "url": f"http://testserver/tasks/{task.pk}/#shift-{shift.pk}",
     }
     body = get(client, SHIFTS)[0].content.decode() + get(client, TASKS)[0].content.decode()
     for person in people:

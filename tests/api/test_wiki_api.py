@@ -4,20 +4,13 @@ import pytest
 from tests.stakeholders.factories import OrganisationFactory, UserFactory
 from tests.wiki.factories import PageFactory, SpaceFactory, edit, member_of
 from wiki.models import Space
+from tests.api.support import get, ids
 
 pytestmark = pytest.mark.django_db
 
+
 SPACES = "/api/v1/wiki-spaces/"
 PAGES = "/api/v1/wiki-pages/"
-
-
-def get(client, url, params=None):
-    response = client.get(url, params or {}, HTTP_ACCEPT="application/json", HTTP_HOST="127.0.0.1")
-    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
-
-
-def ids(data):
-    return [row["id"] for row in data["results"]]
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def test_only_public_spaces_are_listed(client, spaces, pages, organisation):
     assert data["results"][0] == {
         "id": spaces["public"].pk, "slug": "oeffentlich", "name": "A Öffentlich", "description": "",
         "organisation": {"id": organisation.pk, "slug": organisation.slug, "name": organisation.name},
-        "page_count": 1, "url": "http://127.0.0.1/wiki/oeffentlich/",
+        "page_count": 1, "url": "http://testserver/wiki/oeffentlich/",
     }
     assert data["results"][1]["organisation"] is None
     for name in ("members", "signed_in"):
@@ -61,7 +54,7 @@ def test_only_pages_of_public_spaces_are_listed(client, spaces, pages):
     assert row == {
         "id": pages["public"].pk, "title": "Übergabe public", "slug": pages["public"].slug,
         "space": {"id": spaces["public"].pk, "slug": "oeffentlich", "name": "A Öffentlich"},
-        "updated_at": row["updated_at"], "url": f"http://127.0.0.1/wiki/oeffentlich/{pages['public'].slug}/",
+        "updated_at": row["updated_at"], "url": f"http://testserver/wiki/oeffentlich/{pages['public'].slug}/",
     }
     body = response.content.decode()
     assert "Übergabe members" not in body and "Übergabe signed_in" not in body
@@ -102,7 +95,7 @@ def test_a_page_gives_its_current_text_and_safe_html_but_no_authors(client, spac
 def test_missing_page_notes_follow_the_requested_language(client, spaces):
     """As on the page: a link to a page not written yet carries a note for screen readers."""
     page = PageFactory(space=spaces["public"], text="Siehe [[Fehlt noch]].")
-    response = client.get(f"{PAGES}{page.pk}/", HTTP_ACCEPT="application/json", HTTP_HOST="127.0.0.1",
+    response = client.get(f"{PAGES}{page.pk}/", HTTP_ACCEPT="application/json",
                           HTTP_ACCEPT_LANGUAGE="en")
     html = response.json()["html"]
     assert '<span class="visually-hidden"> (page does not exist yet)</span>' in html

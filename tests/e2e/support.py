@@ -121,6 +121,17 @@ def fill_login_form(page, email, password):
     main.get_by_role("button", name=tr("Sign In")).click()
 
 
+def fill_signup_form(page, email, display_name, password):
+    """Fills allauth's sign-up form on the current page (German as the language) and submits it."""
+    form = page.locator("main")
+    field(form, "Email").fill(email)
+    field(form, "Display name").fill(display_name)
+    field(form, "Language").select_option(label=tr("German"))
+    field(form, "Password").fill(password)
+    field(form, "Password (again)").fill(password)
+    form.get_by_role("button", name=tr("Sign Up")).click()
+
+
 def assert_no_horizontal_scroll(page, width):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width:

@@ -8,7 +8,7 @@ from proposals import services as proposal_services
 from stakeholders.models import User
 from tests.stakeholders.factories import PASSWORD, OrganisationFactory, UserFactory
 
-from .support import checked, field, fill_login_form, heading, log_in, main, tr, visit
+from .support import checked, field, fill_login_form, fill_signup_form, heading, log_in, main, tr, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -68,13 +68,7 @@ def test_person_deletes_their_account_and_signs_up_again(page, mailoutbox):
     page.get_by_role("banner").get_by_role("link", name=tr("Sign up")).click()
     expect(heading(page)).to_have_text(tr("Sign Up"))
     checked(page)
-    form = main(page)
-    field(form, "Email").fill("jonas.weber@example.org")
-    field(form, "Display name").fill("Jonas W.")
-    field(form, "Language").select_option(label=tr("German"))
-    field(form, "Password").fill(NEW_PASSWORD)
-    field(form, "Password (again)").fill(NEW_PASSWORD)
-    form.get_by_role("button", name=tr("Sign Up")).click()
+    fill_signup_form(page, "jonas.weber@example.org", "Jonas W.", NEW_PASSWORD)
     expect(heading(page)).to_have_text(tr("Verify Your Email Address"))
     checked(page)
     assert mailoutbox[-1].to == ["jonas.weber@example.org"]

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from stakeholders.models import Membership
 from tests.stakeholders.factories import PASSWORD, MembershipFactory, OrganisationFactory
 
-from .support import checked, field, fill_login_form, tr, trn, visit
+from .support import checked, field, fill_login_form, fill_signup_form, tr, trn, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -43,13 +43,7 @@ def test_visitor_signs_up_joins_as_volunteer_and_is_approved_by_staff(new_page, 
     expect(heading(page)).to_have_text(tr("Sign Up"))
     checked(page)
     expect(page.locator("html")).to_have_attribute("lang", "de")
-    form = page.locator("main")
-    field(form, "Email").fill("lea.vogel@example.org")
-    field(form, "Display name").fill("Lea Vogel")
-    field(form, "Language").select_option(label=tr("German"))
-    field(form, "Password").fill(NEW_PASSWORD)
-    field(form, "Password (again)").fill(NEW_PASSWORD)
-    form.get_by_role("button", name=tr("Sign Up")).click()
+    fill_signup_form(page, "lea.vogel@example.org", "Lea Vogel", NEW_PASSWORD)
     expect(heading(page)).to_have_text(tr("Verify Your Email Address"))
     checked(page)
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 from volunteering.models import SignUp
-from volunteering.views.staff import csv_cell
+from coproduction.exports import spreadsheet_safe
 
 from .factories import ShiftFactory, TaskFactory, hours_from_now, move_shift, sign_up
 from .test_views import english, login_url_for  # noqa: F401  (autouse fixture)
@@ -135,8 +135,8 @@ def test_the_csv_lists_the_roster(client, shift, volunteer_record, staff):
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil.example\")", "+49 170 1", "-2+3", "@SUM(A1)",
                                    "\t=1", "\r=1"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value):
-    assert csv_cell(value) == "'" + value
-    assert csv_cell("Hans") == "Hans" and csv_cell(None) == "" and csv_cell(3) == "3"
+    assert spreadsheet_safe(value) == "'" + value
+    assert spreadsheet_safe("Hans") == "Hans" and spreadsheet_safe(None) == "" and spreadsheet_safe(3) == "3"
 
 
 def test_the_csv_defuses_formulas_in_names_and_phones(client, shift, staff):

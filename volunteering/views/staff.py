@@ -17,14 +17,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduction.exports import spreadsheet_safe
+
 from .. import services
 from ..forms import AttendanceForm
 from ..models import BriefingRead, Shift, SignUp
 from ..rules import is_confirmed_and_started
 from .common import allowed
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def person_name(user):
@@ -74,12 +73,6 @@ def roster_view(request, pk):
     return render(request, "volunteering/roster.html", roster_context(request, shift))
 
 
-def csv_cell(value):
-    """A cell as text, with a leading quote where a spreadsheet would otherwise run a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @login_required
 def roster_csv_view(request, pk):
     shift = roster_shift(request, pk)
@@ -93,7 +86,7 @@ def roster_csv_view(request, pk):
     for record in roster_records(request, shift):
         expires = (formats.date_format(timezone.localtime(record.offer_expires_at), "SHORT_DATETIME_FORMAT")
                    if record.offer_expires_at else "")
-        writer.writerow([csv_cell(value) for value in [
+        writer.writerow([spreadsheet_safe(value) for value in [
             person_name(record.user), getattr(record.user, "email", ""), getattr(record.user, "phone", ""),
             record.get_status_display(),
             record.waitlist_number, expires, attended[record.attended], record.hours,
