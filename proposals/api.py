@@ -124,6 +124,12 @@ class ProposalViewSet(PublicViewSet):
     def get_serializer_class(self):
         return ProposalDetailSerializer if self.action == "retrieve" else ProposalSerializer
 
+    def list(self, request, *args, **kwargs):
+        """A page is found by ids alone, which an index can answer, then its rows are read by id."""
+        ids = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
+        rows = self.get_queryset().in_bulk(ids)
+        return self.get_paginated_response(self.get_serializer([rows[pk] for pk in ids], many=True).data)
+
     def count_without_counting(self):
         """The total from the matrix's kept counts when only the mode narrows the list."""
         given = {name for name, value in self.request.query_params.items() if value}

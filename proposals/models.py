@@ -219,6 +219,12 @@ class Proposal(AssistedMixin):
             ),
             models.Index(fields=["organisation", "status"], name="proposal_org_status"),
             models.Index(fields=["planning", "delivery", "status"], name="proposal_mode"),
+            # A cell of the matrix, newest first, among what the API and the exports publish; the
+            # district rides along so a district filter within a cell reads the index alone.
+            models.Index(
+                fields=["planning", "delivery", "-published_at", "-id"], include=["district"],
+                name="proposal_public_cell", condition=~Q(status="draft") & Q(is_hidden=False),
+            ),
         ]
 
     def __str__(self):
