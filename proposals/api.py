@@ -132,12 +132,7 @@ class ProposalViewSet(PublicViewSet):
 
     def count_without_counting(self):
         """The total from the matrix's kept counts when only the mode narrows the list."""
-        given = {name for name, value in self.request.query_params.items() if value}
-        if given - {"planning", "delivery", "ordering", "page", "page_size", "format"}:
-            return None
-        planning, delivery = self.request.query_params.get("planning"), self.request.query_params.get("delivery")
-        return sum(number for (cell_planning, cell_delivery), number in Proposal.objects.count_by_mode().items()
-                   if planning in (None, "", cell_planning) and delivery in (None, "", cell_delivery))
+        return Proposal.objects.count_for(self.request.query_params)
 
 
 def register(router):

@@ -15,8 +15,9 @@ USER = settings.AUTH_USER_MODEL
 MODE_COUNTS_CACHE_KEY = "proposals:count-by-mode"
 
 
-def forget_mode_counts():
-    """Called by the services after any change that moves a proposal into or out of the matrix."""
+def forget_mode_counts(**signal_arguments):
+    """Called by the services after any change that moves a proposal into or out of the matrix
+    (and when a proposal is deleted, which only the back office does)."""
     transaction.on_commit(lambda: cache.delete(MODE_COUNTS_CACHE_KEY))
 
 
@@ -110,8 +111,8 @@ class ProposalQuerySet(models.QuerySet):
             return self
         return self.filter(~Q(status=Proposal.Status.DRAFT) | Q(author=user))
 
-    def count_by_mode(self):
-        """{(planning, delivery): number} of public, non-hidden proposals; kept in the cache.
+    def count_by_mode(self, include_hidden=False):
+        """{(planning, delivery): number} of public proposals (without hidden ones); kept in the cache.
 
         Counting 100,000 rows per page view is too slow for the matrix page, so the counts are
         cached and the services drop them whenever a proposal is published, hidden or unhidden.
@@ -119,12 +120,26 @@ class ProposalQuerySet(models.QuerySet):
         counts = cache.get(MODE_COUNTS_CACHE_KEY)
         if counts is None:
             rows = (
-                self.published().filter(is_hidden=False).order_by().values("planning", "delivery")
+                self.published().order_by().values("planning", "delivery", "is_hidden")
                 .annotate(total=models.Count("id"))
             )
-            counts = {(row["planning"], row["delivery"]): row["total"] for row in rows}
+            counts = {(row["planning"], row["delivery"], row["is_hidden"]): row["total"] for row in rows}
             cache.set(MODE_COUNTS_CACHE_KEY, counts, timeout=None)
-        return counts
+        by_mode = {}
+        for (planning, delivery, hidden), number in counts.items():
+            if include_hidden or not hidden:
+                by_mode[(planning, delivery)] = by_mode.get((planning, delivery), 0) + number
+        return by_mode
+
+    def count_for(self, params, include_hidden=False):
+        """The number of public proposals for these list filters from the kept counts, or None
+        when a filter other than the mode narrows the list (then only the database can count)."""
+        given = {name for name, value in params.items() if value}
+        if given - {"planning", "delivery", "ordering", "page", "page_size", "format"}:
+            return None
+        planning, delivery = params.get("planning") or None, params.get("delivery") or None
+        return sum(number for (cell_planning, cell_delivery), number in self.count_by_mode(include_hidden).items()
+                   if planning in (None, cell_planning) and delivery in (None, cell_delivery))
 
     def in_organisation(self, organisation):
         return self.filter(organisation=organisation)

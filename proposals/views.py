@@ -48,6 +48,15 @@ class ProposalListView(FilterView):
     def get_queryset(self):
         return Proposal.objects.published().for_list()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """The total comes from the kept counts when only the mode narrows the list (hidden ones are listed)."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.is_valid():
+            known = Proposal.objects.count_for(self.request.GET, include_hidden=True)
+            if known is not None:
+                paginator.count = known
+        return paginator
+
 
 # --- the proposal page ----------------------------------------------------------------------
 

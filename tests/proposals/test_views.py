@@ -760,3 +760,27 @@ def test_staff_member_is_not_the_author(client, proposal, organisation):
     staff_member = MembershipFactory(organisation=organisation, role="staff").user
     client.force_login(staff_member)
     assert client.get(url(proposal, "edit")).status_code == 403
+
+
+def test_the_list_total_comes_from_kept_counts_and_stays_true(client, staff, organisation,
+                                                              django_capture_on_commit_callbacks):
+    from proposals import services as proposal_services
+
+    together = [ProposalFactory(organisation=organisation, planning="together", delivery="community")
+                for _ in range(2)]
+    ProposalFactory(organisation=organisation, planning="professionals", delivery="community")
+    ProposalFactory(organisation=organisation, draft=True)
+
+    def total(query=""):
+        return client.get(f"/proposals/{query}").context["page_obj"].paginator.count
+
+    assert total() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_services.content_set_hidden(target=together[0], moderator=staff, hidden=True, reason="Werbung")
+    assert total() == 3  # the list keeps a hidden proposal's place, without its content
+    assert total("?planning=together") == 2
+    assert total("?planning=together&organisation=%d" % organisation.pk) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        together[1].delete()
+    assert total() == total("?ordering=supported") == 2
+    assert total("?planning=everyone") == 0  # a refused filter lists nothing
