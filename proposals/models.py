@@ -235,10 +235,10 @@ class Proposal(AssistedMixin):
             models.Index(fields=["organisation", "status"], name="proposal_org_status"),
             models.Index(fields=["planning", "delivery", "status"], name="proposal_mode"),
             # A cell of the matrix, newest first, among what the API and the exports publish; the
-            # district rides along so a district filter within a cell reads the index alone.
+            # district comes last so a district filter within a cell reads the index alone.
             models.Index(
-                fields=["planning", "delivery", "-published_at", "-id"], include=["district"],
-                name="proposal_public_cell", condition=~Q(status="draft") & Q(is_hidden=False),
+                fields=["planning", "delivery", "-published_at", "-id", "district"],
+                name="proposal_public_cell_district", condition=~Q(status="draft") & Q(is_hidden=False),
             ),
         ]
 
