@@ -7,7 +7,7 @@ what became of the funded proposals. Nothing about a voter, ballot, author, revi
 person who wrote an update or evaluation leaves; evaluations appear only as a count and an
 average rating.
 """
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +22,7 @@ from stakeholders.models import Organisation
 
 from .filters import EntryFilter, ImplementationFilter, ImplementationUpdateFilter, ProcessFilter
 from .models import MONEY, Entry, Implementation, ImplementationUpdate, Process
-from .views.processes import eligible_members, result_rows
+from .services.results import result_totals
 
 ORGANISATION_FIELDS = ["organisation__id", "organisation__slug", "organisation__name"]
 
@@ -107,23 +107,6 @@ class ResultsPageSerializer(serializers.Serializer):
     results = ResultRowSerializer(many=True)
 
 
-def result_totals(process):
-    """The figures of the results page: money, ballots, how many proposals were feasible and funded."""
-    counts = Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE).aggregate(
-        feasible=Count("pk"), funded=Count("pk", filter=Q(is_funded=True)))
-    totals = {
-        "results_published_at": process.results_published_at, "total_amount": process.total_amount,
-        "funded_total": process.funded_total, "left_over": process.total_amount - process.funded_total,
-        "ballot_count": process.ballot_count, "feasible_count": counts["feasible"], "funded_count": counts["funded"],
-        "eligible_count": None, "turnout_percent": None,
-    }
-    if process.eligibility == Process.Eligibility.MEMBERS:
-        members = eligible_members(process)
-        totals["eligible_count"] = members
-        totals["turnout_percent"] = min(100, round(100 * process.ballot_count / members, 1)) if members else None
-    return totals
-
-
 class ProcessViewSet(PublicViewSet):
     api_description = _(
         "Participatory budgets (Bürgerhaushalt): every budget from its announcement on, with its "
@@ -160,7 +143,7 @@ class ProcessViewSet(PublicViewSet):
         process = self.get_object()
         if process.results_published_at is None:
             raise Http404
-        page = self.paginate_queryset(result_rows(process))
+        page = self.paginate_queryset(Entry.objects.results_of(process))
         rows = ResultRowSerializer(page, many=True, context=self.get_serializer_context()).data
         paginator = self.paginator
         return Response({

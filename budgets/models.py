@@ -151,6 +151,22 @@ class Process(models.Model):
 
 
 class EntryQuerySet(models.QuerySet):
+    # What an entry card or a results row needs of its proposal.
+    CARD_FIELDS = [
+        "id", "process_id", "proposal_id", "feasibility", "feasibility_reason", "final_cost", "vote_count",
+        "is_funded", "result_rank", "created_at", "proposal__id", "proposal__title", "proposal__summary",
+        "proposal__estimated_cost", "proposal__district", "proposal__status", "proposal__is_hidden",
+        "proposal__hidden_reason",
+    ]
+
+    def for_cards(self):
+        return self.select_related("proposal").only(*self.CARD_FIELDS)
+
+    def results_of(self, process):
+        """The feasible proposals of ``process`` in result order, with the stored votes, place and funded flag."""
+        return (self.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE).for_cards()
+                .order_by(models.F("result_rank").asc(nulls_last=True), "pk"))
+
     def on_ballot(self):
         """Feasible proposals people can vote for: not hidden by moderation, not withdrawn or rejected."""
         return self.filter(feasibility=Entry.Feasibility.FEASIBLE, proposal__is_hidden=False).exclude(

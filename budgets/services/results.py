@@ -11,13 +11,14 @@ always give the same funded set.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
 from proposals.models import Proposal
 from proposals.services import proposal_record_decision
+from stakeholders.models import Membership
 
 from ..models import Ballot, Entry, Implementation, Pick, Process
 
@@ -71,3 +72,27 @@ def results_publish(*, process, now=None, actor=None):
             % {"budget": process.title, "votes": entries[proposal.budget_entry.pk].vote_count},
         )
     return process
+
+
+def eligible_members(process):
+    """How many people hold an approved membership in one of the organisations running it; one query."""
+    return (Membership.objects.approved()
+            .filter(Q(organisation_id=process.organisation_id) | Q(organisation__shared_budget_processes=process))
+            .aggregate(people=Count("user_id", distinct=True))["people"])
+
+
+def result_totals(process):
+    """The figures of published results (page, downloads and API): money, ballots, how many proposals were feasible and funded."""
+    counts = Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE).aggregate(
+        feasible=Count("pk"), funded=Count("pk", filter=Q(is_funded=True)))
+    totals = {
+        "results_published_at": process.results_published_at, "total_amount": process.total_amount,
+        "funded_total": process.funded_total, "left_over": process.total_amount - process.funded_total,
+        "ballot_count": process.ballot_count, "feasible_count": counts["feasible"], "funded_count": counts["funded"],
+        "eligible_count": None, "turnout_percent": None,
+    }
+    if process.eligibility == Process.Eligibility.MEMBERS:
+        members = eligible_members(process)
+        totals["eligible_count"] = members
+        totals["turnout_percent"] = min(100, round(100 * process.ballot_count / members, 1)) if members else None
+    return totals

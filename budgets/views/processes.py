@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,25 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from coproduction.exports import CSV_TYPE, JSON_TYPE, absolute_url_maker, csv_lines, download, json_document
-from stakeholders.models import Membership, Organisation
+from stakeholders.models import Organisation
 
 from .. import services
 from ..forms import ProposeForm
 from ..models import PHASE_ORDER, Ballot, Entry, Phase, Process, ProcessFollow
+from ..services.results import result_totals
 
 PROCESSES_PER_PAGE = 20
 ENTRIES_PER_PAGE = 30
 RESULTS_PER_PAGE = 100
 AFTER_VOTING = PHASE_ORDER[PHASE_ORDER.index(Phase.VOTING):]
-
-# What an entry card or a results row needs of its proposal.
-ENTRY_PROPOSAL_FIELDS = [
-    "proposal__id", "proposal__title", "proposal__summary", "proposal__estimated_cost", "proposal__district",
-    "proposal__status", "proposal__is_hidden", "proposal__hidden_reason",
-]
-ENTRY_FIELDS = ["id", "process_id", "proposal_id", "feasibility", "feasibility_reason", "final_cost",
-                "vote_count", "is_funded", "result_rank", "created_at"]
-
 
 def _partners():
     return Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name", "slug").order_by("name"),
@@ -80,8 +72,7 @@ def entries_of(process):
     ballot), then those still waiting for review, then the infeasible ones. Once the results are
     published: by their place in the results, the infeasible ones last.
     """
-    entries = (Entry.objects.filter(process=process).select_related("proposal")
-               .only(*ENTRY_FIELDS, *ENTRY_PROPOSAL_FIELDS))
+    entries = Entry.objects.filter(process=process).for_cards()
     if process.results_published_at is not None:
         return entries.order_by(F("result_rank").asc(nulls_last=True), "pk")
     if process.phase in AFTER_VOTING:
@@ -170,43 +161,16 @@ def unfollow(request, slug):
 
 # --- results --------------------------------------------------------------------------------------
 
-def result_rows(process):
-    """The feasible proposals in result order, with the stored votes, rank and funded flag."""
-    return (Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE)
-            .select_related("proposal").only(*ENTRY_FIELDS, *ENTRY_PROPOSAL_FIELDS)
-            .order_by(F("result_rank").asc(nulls_last=True), "pk"))
-
-
-def eligible_members(process):
-    """How many people hold an approved membership in one of the organisations running it; one query."""
-    return (Membership.objects.approved()
-            .filter(Q(organisation_id=process.organisation_id) | Q(organisation__shared_budget_processes=process))
-            .aggregate(people=Count("user_id", distinct=True))["people"])
-
-
 def results(request, slug):
     process = _process_or_404(slug)
     if process.results_published_at is None:
         return render(request, "budgets/results.html", {"process": process, "published": False})
-    counts = Entry.objects.filter(process=process, feasibility=Entry.Feasibility.FEASIBLE).aggregate(
-        feasible=Count("pk"), funded=Count("pk", filter=Q(is_funded=True)))
-    paginator = Paginator(result_rows(process), RESULTS_PER_PAGE)
-    paginator.count = counts["feasible"]  # counted just now, with the funded ones
+    totals = result_totals(process)
+    paginator = Paginator(Entry.objects.results_of(process), RESULTS_PER_PAGE)
+    paginator.count = totals["feasible_count"]  # counted just now, with the funded ones
     page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "process": process,
-        "published": True,
-        "page_obj": page,
-        "rows": page.object_list,
-        "paginator": page.paginator,
-        "feasible_count": counts["feasible"],
-        "funded_count": counts["funded"],
-        "left_over": process.total_amount - process.funded_total,
-    }
-    if process.eligibility == Process.Eligibility.MEMBERS:
-        members = eligible_members(process)
-        context["eligible_count"] = members
-        context["turnout_percent"] = min(100, round(100 * process.ballot_count / members, 1)) if members else None
+    context = {**totals, "process": process, "published": True, "page_obj": page, "rows": page.object_list,
+               "paginator": page.paginator}
     return render(request, "budgets/results.html", context)
 
 
@@ -216,7 +180,7 @@ def _result_records(process, request):
     Only totals per proposal leave: nothing about any voter or ballot, and no author.
     """
     url_of = absolute_url_maker(request, "proposals:detail")
-    rows = result_rows(process).values_list(
+    rows = Entry.objects.results_of(process).values_list(
         "result_rank", "proposal__title", "proposal__is_hidden", "vote_count", "final_cost", "is_funded",
         "proposal__district", "proposal_id")
     return [
