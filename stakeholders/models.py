@@ -79,14 +79,12 @@ class User(AbstractUser):
 
 class OrganisationQuerySet(models.QuerySet):
     def where_staff(self, user):
-        """Organisations in which ``user`` holds the approved staff role."""
+        """Organisations in which ``user`` holds the approved staff role: the list twin of
+        ``stakeholders.staff.holds_staff_role`` (operators are not staff of anything)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__user=user,
-            memberships__role=Membership.Role.STAFF,
-            memberships__status=Membership.Status.APPROVED,
-        ).distinct()
+        return self.filter(pk__in=Membership.objects.approved().filter(user=user, role=Membership.Role.STAFF)
+                           .values("organisation_id"))
 
 
 class Organisation(models.Model):
@@ -139,11 +137,6 @@ class MembershipQuerySet(models.QuerySet):
     def listed(self):
         """Approved memberships whose holder agreed to be shown on the organisation's page."""
         return self.approved().filter(is_listed=True)
-
-    def in_organisations_of_staff(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(organisation__in=Organisation.objects.where_staff(user))
 
 
 class Membership(models.Model):

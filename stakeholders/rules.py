@@ -1,28 +1,23 @@
 """Who may do what with organisations and memberships, as named rules."""
 import rules
 
-from .models import Membership
+from . import staff
 
 
 @rules.predicate
 def is_staff_of_organisation(user, organisation):
-    if organisation is None or not user.is_authenticated:
-        return False
-    return Membership.objects.approved().filter(
-        user=user, organisation=organisation, role=Membership.Role.STAFF
-    ).exists()
+    """Holds the approved staff role in ``organisation`` (the one predicate every app's rules use)."""
+    return organisation is not None and staff.holds_staff_role(user, organisation)
 
 
 @rules.predicate
 def is_staff_of_membership_organisation(user, membership):
-    return membership is not None and is_staff_of_organisation(user, membership.organisation)
+    return membership is not None and staff.holds_staff_role(user, membership.organisation_id)
 
 
 @rules.predicate
 def is_staff_anywhere(user):
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.approved().filter(user=user, role=Membership.Role.STAFF).exists()
+    return staff.is_staff_anywhere(user)
 
 
 is_superuser = rules.is_superuser

@@ -1,0 +1,26 @@
+"""The contract modules that feature apps offer the core, found by autodiscovery.
+
+A feature app may provide, next to its models:
+- ``notify.py``: its notification categories, its event verbs and whom each concerns
+  (notifications.registry);
+- ``privacy.py``: what it exports for a person and what erasure does with each reference to a
+  user (stakeholders.privacy, stakeholders.erasure);
+- ``api.py``: its open-data endpoints (coproduction.api);
+- ``demo.py``: its demo content (seed_demo), run in the order of INSTALLED_APPS.
+
+The core imports none of these apps by name: it asks this module for the contracts present.
+"""
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+
+
+def contract_modules(name):
+    """[(app_config, module)] of every installed app that has the module ``name``, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        dotted = f"{config.name}.{name}"
+        if find_spec(dotted) is not None:
+            found.append((config, import_module(dotted)))
+    return found
