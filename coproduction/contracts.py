@@ -16,11 +16,18 @@ from importlib.util import find_spec
 from django.apps import apps
 
 
-def contract_modules(name):
-    """[(app_config, module)] of every installed app that has the module ``name``, in INSTALLED_APPS order."""
+def contract_modules(name, provides=None):
+    """[(app_config, module)] of every installed app that has the module ``name``, in INSTALLED_APPS order.
+
+    ``provides`` names what the contract module must define; a module of that name without it is not
+    a contract (``coproduction.api`` is the API's base, not an app's endpoints).
+    """
     found = []
     for config in apps.get_app_configs():
         dotted = f"{config.name}.{name}"
-        if find_spec(dotted) is not None:
-            found.append((config, import_module(dotted)))
+        if find_spec(dotted) is None:
+            continue
+        module = import_module(dotted)
+        if provides is None or hasattr(module, provides):
+            found.append((config, module))
     return found

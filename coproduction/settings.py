@@ -27,13 +27,16 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # The core: knows no feature app.
     "coproduction",
     "stakeholders",
-    "proposals",
     "notifications",
+    # Feature apps, each after the apps it builds on; they plug into the core through their
+    # contract modules (see coproduction.contracts).
+    "proposals",
+    "budgets",
     "volunteering",
     "wiki",
-    "budgets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

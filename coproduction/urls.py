@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,11 +16,10 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("coproduction/", views.matrix, name="matrix"),
-    path("proposals/", include("proposals.urls")),
-    path("tasks/", include("volunteering.urls")),
-    path("wiki/", include("wiki.urls")),
     path("notifications/", include("notifications.urls")),
-    path("budgets/", include("budgets.urls")),
+    # Each feature app names where its pages live: AppConfig.url_prefix.
+    *[path(config.url_prefix, include(f"{config.name}.urls")) for config in apps.get_app_configs()
+      if getattr(config, "url_prefix", None)],
     path("api/", api_docs, name="api_docs"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/v1/", include(("coproduction.api.urls", "api"))),

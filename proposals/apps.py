@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals")
+    url_prefix = "proposals/"
 
     def ready(self):
         from .models import Proposal, forget_mode_counts

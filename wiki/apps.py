@@ -5,4 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class WikiConfig(AppConfig):
     name = "wiki"
     verbose_name = _("Wiki")
+    url_prefix = "wiki/"
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,12 +1,10 @@
-"""/api/v1/: each app with public data registers its view sets in its own ``api.register``."""
-from importlib import import_module
-
+"""/api/v1/: each app with public data registers its view sets in its own ``api.py`` (``register(router)``)."""
 from rest_framework.routers import DefaultRouter
 
-API_MODULES = ["stakeholders.api", "proposals.api", "budgets.api", "volunteering.api", "wiki.api"]
+from ..contracts import contract_modules
 
 router = DefaultRouter()
-for name in API_MODULES:
-    import_module(name).register(router)
+for _config, module in contract_modules("api", provides="register"):
+    module.register(router)
 
 urlpatterns = router.urls
