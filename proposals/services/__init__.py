@@ -1,0 +1,18 @@
+"""Every change to proposals and what people do with them. Views, admin and tasks call these."""
+from .common import ProposalError, is_staff_of
+from .lifecycle import (
+    TRANSITIONS, proposal_create, proposal_record_decision, proposal_set_status, proposal_update,
+)
+from .moderation import content_set_hidden, report_create, report_decide
+from .participation import (
+    comment_create, comment_edit, pledge_create, proposal_follow, proposal_support, proposal_unfollow,
+    proposal_unsupport,
+)
+
+
+__all__ = [
+    "TRANSITIONS", "ProposalError", "comment_create", "comment_edit", "content_set_hidden", "is_staff_of",
+    "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
+    "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
+    "report_decide",
+]

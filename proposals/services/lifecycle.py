@@ -1,0 +1,136 @@
+"""A proposal's life: written, changed, and moved from status to status with a public response."""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import activity_record
+
+from ..models import Channel, Follow, Proposal, StatusChange, forget_mode_counts
+from .common import ProposalError, _check_assisted, _update_search_vector, is_staff_of
+
+
+S = Proposal.Status
+
+# Who may move a proposal from one status to another: "author" or "staff" of its organisation.
+TRANSITIONS = {
+    S.DRAFT: {S.PUBLISHED: "author", S.WITHDRAWN: "author"},
+    S.PUBLISHED: {S.UNDER_REVIEW: "staff", S.ACCEPTED: "staff", S.REJECTED: "staff", S.WITHDRAWN: "author"},
+    S.UNDER_REVIEW: {S.ACCEPTED: "staff", S.REJECTED: "staff", S.WITHDRAWN: "author"},
+    S.ACCEPTED: {S.IN_DELIVERY: "staff", S.COMPLETED: "staff"},
+    S.IN_DELIVERY: {S.COMPLETED: "staff"},
+    S.COMPLETED: {},
+    S.REJECTED: {},
+    S.WITHDRAWN: {},
+}
+
+
+@transaction.atomic
+def proposal_create(
+    *, author, organisation, title, summary, text, planning, delivery, partner_organisations=(), call=None,
+    category=None, district="", estimated_cost=None, publish=False, entered_by=None, channel=Channel.ONLINE,
+    consent_recorded=False,
+):
+    """Writes a proposal as a private draft, or publishes it at once."""
+    _check_assisted(entered_by=entered_by, channel=channel, consent_recorded=consent_recorded, organisation=organisation)
+    if call is not None and (call.organisation_id != organisation.pk or not call.is_open):
+        raise ProposalError(_("This call for ideas is closed or belongs to another organisation."))
+    if estimated_cost is not None and estimated_cost < 0:
+        raise ProposalError(_("The cost cannot be negative."))
+    now = timezone.now()
+    proposal = Proposal.objects.create(
+        author=author, organisation=organisation, title=title, summary=summary, text=text, planning=planning,
+        delivery=delivery, call=call, category=category, district=district, estimated_cost=estimated_cost,
+        status=S.PUBLISHED if publish else S.DRAFT, published_at=now if publish else None, last_activity_at=now,
+        entered_by=entered_by, channel=channel, consent_recorded=consent_recorded,
+    )
+    proposal.partner_organisations.set([p for p in partner_organisations if p.pk != organisation.pk])
+    _update_search_vector(proposal)
+    if author is not None:
+        Follow.objects.get_or_create(user=author, proposal=proposal)
+    if publish:
+        forget_mode_counts()
+        activity_record(actor=entered_by or author, verb="proposal.published", target=proposal, organisation=organisation)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, proposal, user, **fields):
+    """The author edits their proposal until review starts."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.author_id != user.pk:
+        raise ProposalError(_("Only the author can edit this proposal."))
+    if proposal.status not in Proposal.EDITABLE_STATUSES:
+        raise ProposalError(_("This proposal is under review and can no longer be edited."))
+    if proposal.is_hidden:
+        raise ProposalError(_("This proposal was hidden by moderation and cannot be edited."))
+    partners = fields.pop("partner_organisations", None)
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    proposal.last_activity_at = timezone.now()
+    proposal.full_clean(exclude=["search_vector"])
+    proposal.save()
+    if partners is not None:
+        proposal.partner_organisations.set([p for p in partners if p.pk != proposal.organisation_id])
+    _update_search_vector(proposal)
+    forget_mode_counts()
+    return proposal
+
+
+@transaction.atomic
+def proposal_set_status(*, proposal, actor, to_status, response=""):
+    """Moves a proposal along TRANSITIONS; every move after publication carries a public response."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    allowed = TRANSITIONS[proposal.status]
+    if to_status not in allowed:
+        raise ProposalError(
+            _("A proposal cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": S(proposal.status).label, "to": S(to_status).label}
+        )
+    who = allowed[to_status]
+    if who == "author" and proposal.author_id != actor.pk:
+        raise ProposalError(_("Only the author can do this."))
+    if who == "staff" and not is_staff_of(actor, proposal.organisation):
+        raise ProposalError(_("Only staff of the organisation can do this."))
+    response = response.strip()
+    if who == "staff" and not response:
+        raise ProposalError(_("Write a public response that explains this decision."))
+    return _move(proposal, actor=actor, to_status=to_status, response=response)
+
+
+@transaction.atomic
+def proposal_record_decision(*, proposal, to_status, response, actor=None):
+    """Moves a proposal by a decision taken elsewhere, e.g. funded by a participatory budget's vote.
+
+    The move must be one of TRANSITIONS that staff make; the public response says who decided.
+    """
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if TRANSITIONS[proposal.status].get(to_status) != "staff":
+        raise ProposalError(
+            _("A proposal cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": S(proposal.status).label, "to": S(to_status).label}
+        )
+    return _move(proposal, actor=actor, to_status=to_status, response=response.strip())
+
+
+def _move(proposal, *, actor, to_status, response):
+    from_status = proposal.status
+    now = timezone.now()
+    proposal.status = to_status
+    proposal.last_activity_at = now
+    update_fields = ["status", "last_activity_at"]
+    if to_status == S.PUBLISHED and proposal.published_at is None:
+        proposal.published_at = now
+        update_fields.append("published_at")
+    proposal.save(update_fields=update_fields)
+    if from_status == S.DRAFT:
+        forget_mode_counts()
+    else:
+        StatusChange.objects.create(
+            proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, response=response
+        )
+    verb = "proposal.published" if to_status == S.PUBLISHED else "proposal.status_changed"
+    activity_record(
+        actor=actor, verb=verb, target=proposal, organisation=proposal.organisation,
+        from_status=from_status, to_status=to_status, response=response,
+    )
+    return proposal
