@@ -5,6 +5,23 @@ below happens, or nothing does. ``ERASURE`` names, for every reference to the us
 project, what becomes of it, with the reason; tests/stakeholders/test_erasure.py keeps that map
 complete, and checks that what it promises really happens.
 
+Each app says its part in its contract module ``<app>/privacy.py`` (see coproduction.contracts
+and stakeholders.privacy), and this module runs them:
+
+- ``ERASURE``: its entries of the map, "app_label.Model.field" → "delete|unlink|keep as deleted
+  user: why";
+- ``erase(user=..., now=...)``, if it has work to do before the user row goes: it calls the app's
+  own services, so counters, waitlists and locks stay that app's business;
+- ``erasure_summary(user=..., now=..., summary=...)``: its lines on the page that asks the person
+  to confirm;
+- ``admin_log_rows(user)``: the person's rows whose back-office log entries carry their name.
+
+The apps' steps run in the reverse order of INSTALLED_APPS: an app settles its rows before the
+apps it builds on act (budgets keep their budget proposals out of the drafts proposals delete),
+and the core's notifications come last of them, so the activities recorded on the way (sign-ups
+cancelled) are marked too. This module's own step — the back-office log and the invitations —
+follows, and then the user row goes.
+
 The three outcomes:
 
 - **delete** – personal data nobody else relies on: the profile, email addresses, memberships,
@@ -42,33 +59,23 @@ Decisions on the edge cases:
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _
 
-from budgets.models import Ballot, Phase
-from notifications.models import Activity, Delivery
-from proposals.models import Comment, Pledge, Proposal, Support
-from volunteering import services as volunteering_services
-from volunteering.models import Certificate, SignUp
-from volunteering.services.places import end_sign_ups, lock_shift
-from wiki.models import Revision
-
 from .models import Invitation, Membership, User
+from .privacy import privacy_contracts
 
 # How the platform names a person whose account was deleted, wherever their contributions stay.
 DELETED_USER = _("deleted user")
 
-# "app_label.Model.field" of every reference to the user model → what erasure does with it, and why.
-ERASURE = {
+# What erasure does with the references to a person in the people's and organisations' own records.
+OWN_ERASURE = {
     "account.EmailAddress.user": "delete: the person's email addresses; once deleted, an address can sign up again",
     "admin.LogEntry.user": "delete: the back office's technical log of the person's own changes there; the "
                            "activity log keeps what happened, without a name",
@@ -78,55 +85,17 @@ ERASURE = {
     "stakeholders.Invitation.invited_by": "unlink: the invitation belongs to the invited person and the "
                                           "organisation and stays valid",
     "stakeholders.Invitation.accepted_by": "delete: an invitation the person accepted holds their email address",
-    "proposals.Proposal.author": "keep as deleted user: others support, discuss and decide on published "
-                                 "proposals; drafts, seen only by their author, are deleted",
-    "proposals.Proposal.entered_by": "unlink: staff entered it for a participant; it stays theirs, marked as "
-                                     "entered by staff",
-    "proposals.Support.user": "delete: a support can be withdrawn at any time; erasure withdraws it and the "
-                              "proposal's support count goes down by one",
-    "proposals.Support.entered_by": "unlink: staff entered it for a participant with their consent; it stays",
-    "proposals.Follow.user": "delete: only the person's wish to hear about a proposal",
-    "proposals.Comment.author": "keep as deleted user: replies and the discussion rely on it",
-    "proposals.Comment.entered_by": "unlink: staff entered it for a participant; it stays theirs",
-    "proposals.Pledge.user": "delete: an offer of the person's own time, skills, contacts, room or money that "
-                             "nobody can take up any more; the pledge count goes down with it",
-    "proposals.Pledge.entered_by": "unlink: staff entered it for a participant; it stays theirs",
-    "proposals.Call.created_by": "unlink: staff work for an organisation; the call is public and stays",
-    "proposals.StatusChange.actor": "unlink: the public history and the organisation's official responses stay",
-    "proposals.Report.reporter": "unlink: a report stays in the moderation queue until staff decide on it; "
-                                 "who reported it is no longer known",
-    "proposals.Report.decided_by": "unlink: the moderation decision stays",
-    "budgets.Ballot.user": "unlink: a confirmed ballot stays counted (votes, turnout and results do not "
-                           "change) but belongs to nobody; a ballot not yet confirmed was never counted and "
-                           "is deleted",
-    "budgets.ProcessFollow.user": "delete: only the person's wish to hear about a budget",
-    "budgets.Evaluation.user": "unlink: evaluations are shown without names; the rating stays in the average",
-    "budgets.ImplementationUpdate.author": "keep as deleted user: a public progress report of an organisation",
-    "budgets.Process.created_by": "unlink: staff work for an organisation; the budget is public and stays",
-    "budgets.Entry.reviewed_by": "unlink: the public review of someone else's budget proposal stays",
-    "volunteering.VolunteerProfile.user": "delete: skills, weekly availability and the private calendar feed",
-    "volunteering.SignUp.user": "unlink: sign-ups that can still be cancelled are cancelled first (places "
-                                "are freed, the waitlist moves on); the rows stay without a person so "
-                                "attendance and hours count in the organisation's statistics",
-    "volunteering.SignUp.cancelled_by": "unlink: who cancelled someone else's sign-up is no longer known",
-    "volunteering.SignUp.attendance_marked_by": "unlink: staff work on someone else's attendance",
-    "volunteering.Certificate.user": "delete: a certificate carries the person's name; a printed one can no "
-                                     "longer be verified online",
-    "volunteering.BriefingRead.user": "delete: only that the person read a task's briefing",
-    "volunteering.Task.created_by": "unlink: staff work for an organisation; the task is public and stays",
-    "volunteering.Shift.cancelled_by": "unlink: staff work for an organisation",
-    "wiki.Revision.author": "keep as deleted user: the shared knowledge and its history stay",
-    "wiki.Page.created_by": "keep as deleted user: the page stays for everyone who relies on it",
-    "wiki.Page.last_edited_by": "keep as deleted user: the same edits stay as revisions",
-    "wiki.Page.owner": "unlink: the page stays without an owner until staff give it a new one",
-    "wiki.Watch.user": "delete: only the person's wish to hear about changes",
-    "wiki.EditSession.user": "delete: a technical marker of an open editor",
-    "notifications.Notification.recipient": "delete: what the person was told",
-    "notifications.Preference.user": "delete: how the person wanted to hear about things",
-    "notifications.Delivery.recipient": "delete: the emails sent to the person",
-    "notifications.Activity.actor": "keep as deleted user: the activity log stays to trace changes; it stores "
-                                    "no name, and others' notifications read \"deleted user\"",
 }
+
+
+def __getattr__(name):
+    # The collected map is gathered on use, once every app is loaded, not when this module is imported.
+    if name == "ERASURE":
+        collected = dict(OWN_ERASURE)
+        for _config, contract in privacy_contracts():
+            collected.update(getattr(contract, "ERASURE", {}))
+        return collected
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ErasureError(Exception):
@@ -153,31 +122,12 @@ def erasure_summary(user, now=None):
     A fixed number of queries, however much the person has done.
     """
     now = now or timezone.now()
-    kept = {
-        "proposals": Proposal.objects.filter(author=user).exclude(status=Proposal.Status.DRAFT)
-        .filter(budget_entry__isnull=True).count(),
-        "budget_proposals": Proposal.objects.filter(author=user, budget_entry__isnull=False).count(),
-        "comments": Comment.objects.filter(author=user).count(),
-        "revisions": Revision.objects.filter(author=user).count(),
-    }
-    open_ballots = list(
-        Ballot.objects.filter(user=user, status=Ballot.Status.DRAFT, process__phase=Phase.VOTING)
-        .values_list("process__title", flat=True).order_by("process__title")
-    )
-    volunteering = SignUp.objects.filter(user=user).aggregate(
-        upcoming=Count("pk", filter=Q(status__in=SignUp.ACTIVE_STATUSES) & (
-            Q(shift__starts_at__gt=now) | Q(shift__task__is_flexible=True, shift__ends_at__gt=now))),
-        offers=Count("pk", filter=Q(status=SignUp.Status.OFFERED, shift__ends_at__gt=now)),
-    )
-    return {
-        "kept": kept,
-        "kept_total": sum(kept.values()),
-        "drafts": Proposal.objects.filter(author=user, status=Proposal.Status.DRAFT).count(),
-        "open_ballots": open_ballots,
-        "upcoming_sign_ups": volunteering["upcoming"],
-        "open_offers": volunteering["offers"],
-        "only_staff_of": _only_staff_of(user),
-    }
+    summary = {"kept": {}, "only_staff_of": _only_staff_of(user)}
+    for _config, contract in privacy_contracts():
+        if hasattr(contract, "erasure_summary"):
+            contract.erasure_summary(user=user, now=now, summary=summary)
+    summary["kept_total"] = sum(summary["kept"].values())
+    return summary
 
 
 def _only_staff_of(user):
@@ -199,87 +149,25 @@ def erase_account(*, user, actor, now=None):
         raise ErasureError(refusal)
     user = User.objects.select_for_update().get(pk=user.pk)
     now = now or timezone.now()
-    _end_sign_ups(user, now)
-    _withdraw_contributions(user)
-    Ballot.objects.filter(user=user, status=Ballot.Status.DRAFT).delete()
-    _scrub_email_subjects(user)
-    _mark_activities(user)
-    _scrub_admin_log(user)
+    contracts = privacy_contracts()
+    for _config, contract in reversed(contracts):
+        if hasattr(contract, "erase"):
+            contract.erase(user=user, now=now)
+    _scrub_admin_log(user, contracts)
     _invitations_of(user).delete()
     # Everything else follows the references' on_delete, which ERASURE and its test keep in line.
     user.delete()
 
 
-def _end_sign_ups(user, now):
-    """Frees the person's places and waitlist tickets while they can still go to someone else."""
-    active = SignUp.objects.active().filter(user=user).select_related("shift__task").order_by("pk")
-    for sign_up in active:
-        if sign_up.shift.cancel_deadline > now:
-            try:
-                volunteering_services.shift_cancel_sign_up(sign_up=sign_up, actor=user)
-            except volunteering_services.VolunteeringError as error:
-                raise ErasureError(str(error)) from error
-        elif sign_up.status != SignUp.Status.CONFIRMED:
-            shift = lock_shift(sign_up.shift)
-            end_sign_ups(shift, statuses=[sign_up.status], new_status=SignUp.Status.CANCELLED, now=now,
-                         verb="signup.cancelled", actor=user, only=Q(pk=sign_up.pk))
-
-
-def _withdraw_contributions(user):
-    """Supports and pledges go, with the counters kept on their proposals; so do private drafts."""
-    supported = list(Support.objects.filter(user=user).values_list("proposal_id", flat=True))
-    Support.objects.filter(user=user).delete()
-    Proposal.objects.filter(pk__in=supported).update(support_count=F("support_count") - 1)
-
-    pledges = Counter(Pledge.objects.filter(user=user).values_list("proposal_id", flat=True))
-    Pledge.objects.filter(user=user).delete()
-    by_number = defaultdict(list)
-    for proposal_id, number in pledges.items():
-        by_number[number].append(proposal_id)
-    for number, proposal_ids in by_number.items():
-        Proposal.objects.filter(pk__in=proposal_ids).update(pledge_count=F("pledge_count") - number)
-
-    Proposal.objects.filter(author=user, status=Proposal.Status.DRAFT, budget_entry__isnull=True).delete()
-
-
-def _mark_activities(user, batch_size=500):
-    """The log keeps what the person did; notifications then name a deleted user, not the platform."""
-    activities = Activity.objects.filter(actor=user).only("pk", "data").order_by("pk")
-    batch = []
-    for activity in activities.iterator(chunk_size=batch_size):
-        activity.data = {**(activity.data or {}), "actor_erased": True}
-        activity.actor = None
-        batch.append(activity)
-        if len(batch) >= batch_size:
-            Activity.objects.bulk_update(batch, ["data", "actor"])
-            batch = []
-    if batch:
-        Activity.objects.bulk_update(batch, ["data", "actor"])
-
-
-def _scrub_email_subjects(user):
-    """Single emails to others about what the person did carry their name in the stored subject."""
-    if not user.display_name:
-        return
-    deliveries = (Delivery.objects.filter(notifications__activity__actor=user, kind=Delivery.Kind.IMMEDIATE,
-                                          subject__contains=user.display_name)
-                  .exclude(recipient=user).select_related("recipient").distinct())
-    changed = []
-    for delivery in deliveries:
-        with translation.override(delivery.recipient.language):
-            delivery.subject = delivery.subject.replace(user.display_name, capfirst(str(DELETED_USER)))[:200]
-        changed.append(delivery)
-    Delivery.objects.bulk_update(changed, ["subject"])
-
-
-def _scrub_admin_log(user):
+def _scrub_admin_log(user, contracts):
     """Back-office log entries about the person's own rows named them; they now name a deleted user."""
     targets = [
         (User, [user.pk]),
         (Membership, Membership.objects.filter(user=user).values_list("pk", flat=True)),
-        (SignUp, SignUp.objects.filter(user=user).values_list("pk", flat=True)),
-        (Certificate, Certificate.objects.filter(user=user).values_list("pk", flat=True)),
     ]
+    for _config, contract in contracts:
+        if hasattr(contract, "admin_log_rows"):
+            targets += contract.admin_log_rows(user)
     about_person = Q()
     for model, ids in targets:
         content_type = ContentType.objects.get_for_model(model)

@@ -10,3 +10,8 @@ __all__ = [
     "entry_submit", "evaluation_create", "implementation_for", "implementation_update_post", "may_evaluate",
     "phase_move", "phases_advance", "process_follow", "process_unfollow", "results_compute", "results_publish",
 ]
+
+# What erasing an account does in budgets (stakeholders.erasure calls these through budgets/privacy.py).
+from .erasure import person_ballots_discard, person_budget_proposals_release  # noqa: E402
+
+__all__ += ["person_ballots_discard", "person_budget_proposals_release"]

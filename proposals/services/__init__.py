@@ -16,3 +16,8 @@ __all__ = [
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
     "report_decide",
 ]
+
+# What erasing an account does in proposals (stakeholders.erasure calls these through proposals/privacy.py).
+from .erasure import person_contributions_withdraw, person_drafts_delete  # noqa: E402
+
+__all__ += ["person_contributions_withdraw", "person_drafts_delete"]

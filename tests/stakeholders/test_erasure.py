@@ -52,8 +52,8 @@ def test_every_user_reference_has_an_erasure_decision_with_a_reason():
     references = user_references()
     forgotten = references - set(ERASURE)
     assert not forgotten, (
-        f"These models refer to a person but stakeholders.erasure.ERASURE does not say what deleting an "
-        f"account does with them: {sorted(forgotten)}"
+        f"These models refer to a person but no ERASURE (in their app's privacy.py, collected in "
+        f"stakeholders.erasure.ERASURE) says what deleting an account does with them: {sorted(forgotten)}"
     )
     stale = set(ERASURE) - references
     assert not stale, f"Listed in ERASURE but no longer a user reference: {sorted(stale)}"

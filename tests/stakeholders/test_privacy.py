@@ -19,7 +19,8 @@ from budgets.models import Evaluation, Implementation, ImplementationUpdate, Pha
 from notifications.models import Activity, Delivery, Notification, Preference
 from proposals.models import Proposal
 from stakeholders.models import Invitation, Membership
-from stakeholders.privacy import EXPORTED, LEFT_OUT, personal_data
+from stakeholders import erasure, privacy
+from stakeholders.privacy import EXPORTED, LEFT_OUT, personal_data, privacy_contracts
 from tests.budgets.factories import add_entry, make_process, move_to, vote
 from tests.proposals.factories import CommentFactory, FollowFactory, PledgeFactory, ProposalFactory, ReportFactory, \
     SupportFactory
@@ -50,13 +51,25 @@ def test_every_user_reference_is_exported_or_left_out_with_a_reason():
     references = user_references()
     forgotten = references - set(EXPORTED) - set(LEFT_OUT)
     assert not forgotten, (
-        f"These models refer to a person but are neither in the data download nor listed in "
-        f"stakeholders.privacy.LEFT_OUT with a reason: {sorted(forgotten)}"
+        f"These models refer to a person but are neither in the data download nor listed in the LEFT_OUT of "
+        f"their app's privacy.py with a reason: {sorted(forgotten)}"
     )
     assert not set(EXPORTED) & set(LEFT_OUT)
     assert all(reason.strip() for reason in LEFT_OUT.values())
     stale = (set(EXPORTED) | set(LEFT_OUT)) - references
     assert not stale, f"Listed but no longer a user reference: {sorted(stale)}"
+
+
+def test_each_app_speaks_for_its_own_models_and_names_each_reference_once():
+    seen = {(name, reference): "stakeholders" for name, own in (
+        ("EXPORTED", privacy.OWN_EXPORTED), ("LEFT_OUT", privacy.OWN_LEFT_OUT), ("ERASURE", erasure.OWN_ERASURE))
+        for reference in own}
+    for config, contract in privacy_contracts():
+        for name in ("EXPORTED", "LEFT_OUT", "ERASURE"):
+            for reference in getattr(contract, name, {}):
+                assert reference.startswith(f"{config.label}."), f"{config.name}.privacy.{name} names {reference}"
+                assert (name, reference) not in seen, f"{reference} is in the {name} of two apps"
+                seen[name, reference] = config.name
 
 
 def populate(user, tag, size=1):

@@ -28,3 +28,8 @@ __all__ = [
     "shift_create", "shift_set_capacity", "shift_sign_up", "shift_update", "task_cancel", "task_create",
     "task_publish", "task_set_status", "task_update", "volunteer_profile_get", "volunteer_profile_update",
 ]
+
+# What erasing an account does in volunteering (stakeholders.erasure calls it through volunteering/privacy.py).
+from .erasure import person_sign_ups_end  # noqa: E402
+
+__all__ += ["person_sign_ups_end"]
