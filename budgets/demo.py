@@ -1,7 +1,8 @@
 """Demo participatory budgets: one in every phase, moved there through the services.
 
-Called at the end of ``seed_demo``. Idempotent: a process that exists (by its slug) is left as it
-is. Processes run through their phases now and then get a plausible past schedule.
+Run by ``seed_demo`` after the demo proposals (``seed(site)``). Idempotent: a process that exists
+(by its slug) is left as it is. Processes run through their phases now and then get a plausible
+past schedule.
 """
 from datetime import timedelta
 from decimal import Decimal
@@ -123,15 +124,14 @@ PROCESSES = [
 ]
 
 
-def seed(*, organisations):
-    """Creates the demo processes that are missing; returns how many exist."""
+def seed(site):
+    """Creates the demo processes that are missing, in the organisations of ``site``."""
     people = {user.email: user for user in User.objects.filter(email__in=[*VOTERS, *STAFF.values()])}
     if len(people) < len(VOTERS) + len(STAFF):
-        return 0  # the demo people come first (seed_demo)
+        return  # the demo people come first (stakeholders' demo)
     for data in PROCESSES:
         if not Process.objects.filter(slug=data["slug"]).exists():
-            _seed_process(data, organisations, people)
-    return Process.objects.filter(slug__in=[data["slug"] for data in PROCESSES]).count()
+            _seed_process(data, site.organisations, people)
 
 
 @transaction.atomic

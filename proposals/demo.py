@@ -1,6 +1,6 @@
 """Demo proposals for a local installation, created and moved only through the services.
 
-Called at the end of ``seed_demo``. Idempotent: every row is looked up by a stable key (a
+Run by ``seed_demo`` after the demo organisations and people (``seed(site)``). Idempotent: every row is looked up by a stable key (a
 title, a person and a proposal) and only what is missing is created; status moves continue
 from wherever a proposal stands, so a second run changes nothing.
 """
@@ -230,8 +230,9 @@ PROPOSALS = [
 ]
 
 
-def seed(*, organisations):
-    """Creates what is missing of the demo proposals; ``organisations`` maps slugs to organisations."""
+def seed(site):
+    """Creates what is missing of the demo proposals in the organisations of ``site``; counts them for its line."""
+    organisations = site.organisations
     people = {user.email: user for user in User.objects.filter(email__in=_emails())}
     categories = {
         slug: Category.objects.update_or_create(slug=slug, defaults={"name": name})[0] for slug, name in CATEGORIES
@@ -249,7 +250,7 @@ def seed(*, organisations):
         _seed_proposal(data, organisations, people, categories, calls)
     for key, (slug, title, description, days) in CALLS.items():
         Call.objects.filter(pk=calls[key].pk).update(deadline=today + timedelta(days=days))
-    return Proposal.objects.filter(title__in=[d["title"] for d in PROPOSALS]).count()
+    site.counts.append(f"{Proposal.objects.filter(title__in=[d['title'] for d in PROPOSALS]).count()} proposals")
 
 
 def _emails():

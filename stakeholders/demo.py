@@ -1,4 +1,19 @@
-"""Names of the demo organisations and people that seed_demo creates; the apps' demo data uses them."""
+"""The demo organisations, their network and people in every role; the apps' demos build on them.
+
+The first demo seed_demo runs (see coproduction.contracts): every app's ``demo.py`` offers
+``seed(site)``, which creates what is missing of its demo content, so a second run changes nothing.
+``site`` is the DemoSite below: the demo organisations by slug, and the closing line's counts and
+notes. A demo runs after the apps before it in INSTALLED_APPS, and after the apps it names in its
+``NEEDS`` when it builds on the demo content of an app that comes later.
+
+The names here are the demo's fixed points: the apps' demos find the organisations and people by them.
+"""
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+
+from .models import Membership, Organisation, User
+from .services import membership_request
 
 LINDENHOF = "nachbarschaftszentrum-lindenhof"
 BRUECKENSCHLAG = "jugendhilfe-brueckenschlag"
@@ -13,3 +28,177 @@ GRETE, TOM, NADIA = "grete.meyer@demo.example", "tom.becker@demo.example", "nadi
 
 # Who answers for each organisation.
 STAFF = {LINDENHOF: MIRIAM, BRUECKENSCHLAG: JONAS, FULDAUFER: ELIF, LICHTBLICK: SARAH}
+
+
+@dataclass
+class DemoSite:
+    """What the apps' demos share while seed_demo runs them."""
+
+    organisations: dict = field(default_factory=dict)  # slug → Organisation, filled by this demo first
+    counts: list = field(default_factory=list)  # what the closing line counts, such as "9 proposals"
+    notes: list = field(default_factory=list)  # sentences after the counts, such as how to sign in
+
+    @classmethod
+    def seeded(cls):
+        """The site as an earlier run left it, for running one app's demo again on its own."""
+        return cls(organisations={o.slug: o for o in Organisation.objects.filter(slug__in=STAFF)})
+
+
+DEMO_PASSWORD = "koproduktion-demo"
+
+ORGANISATIONS = [
+    {
+        "slug": "nachbarschaftszentrum-lindenhof",
+        "name": "Nachbarschaftszentrum Lindenhof",
+        "city": "Kassel",
+        "district": "Nordstadt",
+        "address": "Lindenhofstraße 12",
+        "contact_email": "hallo@lindenhof.example",
+        "contact_phone": "0561 000 1201",
+        "purpose": (
+            "Wir sind der Ort, an dem sich die Nordstadt trifft. Wer hier wohnt, soll mitbestimmen, "
+            "was im Viertel passiert – und mit anpacken können, wenn es um die eigene Nachbarschaft geht."
+        ),
+        "description": (
+            "Im Lindenhof gibt es ein offenes Café, eine Fahrradwerkstatt, Sprachtreffs und einen "
+            "Mittagstisch. Das meiste davon ist aus Ideen von Nachbarinnen und Nachbarn entstanden.\n\n"
+            "Einmal im Monat laden wir zum Runden Tisch ein: Bewohner, Vereine und Fachkräfte planen "
+            "dort gemeinsam, was als Nächstes kommt."
+        ),
+    },
+    {
+        "slug": "jugendhilfe-brueckenschlag",
+        "name": "Jugendhilfe Brückenschlag e. V.",
+        "city": "Kassel",
+        "district": "Wesertor",
+        "address": "Am Brückenhof 3",
+        "contact_email": "kontakt@brueckenschlag.example",
+        "contact_phone": "0561 000 3300",
+        "purpose": (
+            "Junge Menschen sollen ihren Weg selbst gehen können. Wir begleiten sie dabei – und fragen "
+            "sie, wie gute Unterstützung für sie aussieht, statt es für sie zu entscheiden."
+        ),
+        "description": (
+            "Wir bieten ambulante Hilfen zur Erziehung, einen offenen Jugendtreff und Lernpatenschaften "
+            "an. Jugendliche sitzen in unserem Beirat und entscheiden über das Programm des Treffs mit."
+        ),
+    },
+    {
+        "slug": "pflegeverein-fuldaufer",
+        "name": "Pflegeverein Am Fuldaufer e. V.",
+        "city": "Kassel",
+        "district": "Bettenhausen",
+        "address": "Uferweg 8",
+        "contact_email": "info@pflegeverein-fuldaufer.example",
+        "purpose": (
+            "Alt werden im vertrauten Viertel: Wir pflegen, beraten und bringen Menschen zusammen, "
+            "damit niemand im Alter allein bleibt."
+        ),
+        "description": (
+            "Neben der ambulanten Pflege organisieren wir Besuchsdienste mit Ehrenamtlichen, einen "
+            "Gesprächskreis für pflegende Angehörige und gemeinsame Ausflüge."
+        ),
+    },
+    {
+        "slug": "beratungsstelle-lichtblick",
+        "name": "Beratungsstelle Lichtblick",
+        "city": "Göttingen",
+        "district": "Grone",
+        "address": "Groner Landstraße 40",
+        "contact_email": "beratung@lichtblick.example",
+        "contact_phone": "0551 000 4040",
+        "purpose": (
+            "Beratung wirkt nur, wenn Ratsuchende sie mitgestalten. Wir hören zu, beraten vertraulich "
+            "und entwickeln unsere Angebote mit den Menschen weiter, die sie nutzen."
+        ),
+        "description": "Schuldnerberatung, Familienberatung und eine offene Sprechstunde ohne Termin.",
+    },
+]
+
+PARTNERSHIPS = [
+    ("nachbarschaftszentrum-lindenhof", "jugendhilfe-brueckenschlag"),
+    ("nachbarschaftszentrum-lindenhof", "pflegeverein-fuldaufer"),
+    ("jugendhilfe-brueckenschlag", "beratungsstelle-lichtblick"),
+]
+
+# (email, display name, language, bio, [(organisation slug, role, listed, multiplier)])
+PEOPLE = [
+    ("miriam.koch@demo.example", "Miriam Koch", "de", "Leitung des Nachbarschaftszentrums.",
+     [("nachbarschaftszentrum-lindenhof", "staff", True, False)]),
+    ("jonas.weber@demo.example", "Jonas Weber", "de", "Sozialarbeiter in der Jugendhilfe.",
+     [("jugendhilfe-brueckenschlag", "staff", True, False)]),
+    ("elif.yilmaz@demo.example", "Elif Yılmaz", "de", "Pflegedienstleitung.",
+     [("pflegeverein-fuldaufer", "staff", True, False)]),
+    ("sarah.brandt@demo.example", "Sarah Brandt", "en", "Counsellor; I also speak English and French.",
+     [("beratungsstelle-lichtblick", "staff", True, False)]),
+    ("hans.lehmann@demo.example", "Hans Lehmann", "de", "Rentner, repariert gern Fahrräder.",
+     [("nachbarschaftszentrum-lindenhof", "volunteer", True, True),
+      ("pflegeverein-fuldaufer", "volunteer", True, False)]),
+    ("aylin.demir@demo.example", "Aylin Demir", "de", "Wohnt seit zwanzig Jahren in der Nordstadt.",
+     [("nachbarschaftszentrum-lindenhof", "citizen", True, True)]),
+    ("lena.schubert@demo.example", "Lena S.", "de", "",
+     [("jugendhilfe-brueckenschlag", "client", False, False)]),
+    ("karl.fischer@demo.example", "Karl Fischer", "de", "Inhaber der Bäckerei am Markt.",
+     [("nachbarschaftszentrum-lindenhof", "supporter", True, False),
+      ("jugendhilfe-brueckenschlag", "supporter", True, False)]),
+    ("grete.meyer@demo.example", "Grete Meyer", "de", "Pflegende Angehörige.",
+     [("pflegeverein-fuldaufer", "client", True, False)]),
+    ("tom.becker@demo.example", "Tom Becker", "en", "Student, helping with homework club.",
+     [("jugendhilfe-brueckenschlag", "volunteer", True, False)]),
+    ("nadia.haddad@demo.example", "Nadia Haddad", "de", "",
+     [("beratungsstelle-lichtblick", "client", False, False)]),
+]
+PENDING = [("tom.becker@demo.example", "nachbarschaftszentrum-lindenhof", "volunteer")]
+ADMIN_EMAIL = "admin@demo.example"
+
+
+
+
+def seed(site):
+    """Creates or updates the demo organisations, their partnerships and people with their memberships."""
+    for data in ORGANISATIONS:
+        data = dict(data)
+        slug = data.pop("slug")
+        site.organisations[slug], _ = Organisation.objects.update_or_create(slug=slug, defaults=data)
+    for first, second in PARTNERSHIPS:
+        site.organisations[first].partners.add(site.organisations[second])
+
+    admin = _person(ADMIN_EMAIL, "Plattform-Team", "de", "", is_superuser=True)
+    for email, name, language, bio, roles in PEOPLE:
+        person = _person(email, name, language, bio, is_staff=any(r[1] == "staff" for r in roles))
+        for slug, role, listed, multiplier in roles:
+            Membership.objects.update_or_create(
+                user=person,
+                organisation=site.organisations[slug],
+                role=role,
+                status=Membership.Status.APPROVED,
+                defaults={"is_listed": listed, "is_multiplier": multiplier, "decided_by": admin},
+            )
+    for email, slug, role in PENDING:
+        person = User.objects.get(email=email)
+        if not Membership.objects.filter(user=person, organisation=site.organisations[slug], role=role).exists():
+            membership_request(user=person, organisation=site.organisations[slug], role=role,
+                               message="Ich würde gern in der Fahrradwerkstatt helfen.")
+    site.counts += [f"{len(site.organisations)} organisations", f"{len(PEOPLE) + 1} people"]
+    site.notes.append(f"Sign in as {ADMIN_EMAIL} (platform admin) or {MIRIAM} (staff), "
+                      f"password '{DEMO_PASSWORD}'.")
+
+
+def _person(email, name, language, bio, is_staff=False, is_superuser=False):
+    person, created = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "display_name": name,
+            "language": language,
+            "bio": bio,
+            "is_staff": is_staff or is_superuser,
+            "is_superuser": is_superuser,
+        },
+    )
+    if created:
+        person.set_password(DEMO_PASSWORD)
+        person.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=person, email=email, defaults={"verified": True, "primary": True}
+    )
+    return person

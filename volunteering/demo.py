@@ -1,8 +1,9 @@
 """Demo tasks and shifts for a local installation, created through the services.
 
-Called by ``seed_demo`` after the demo proposals. Idempotent: a task is looked up by its
-organisation and title, and only a task that does not exist yet is created with its shifts and
-sign-ups, so a second run changes nothing. Dates are relative to the day of seeding. One shift
+Run by ``seed_demo`` (``seed(site)``) after the demo proposals and the demo wiki, which it
+``NEEDS``: tasks belong to proposals, and a briefing link keeps the wiki page it names. Idempotent:
+a task is looked up by its organisation and title, and only a task that does not exist yet is
+created with its shifts and sign-ups, so a second run changes nothing. Dates are relative to the day of seeding. One shift
 per organisation lies in the past with attendance marked, so certificates can be tried out;
 since services refuse past dates, it is created ahead and then moved back in time.
 """
@@ -16,11 +17,12 @@ from proposals.models import Proposal
 from stakeholders.demo import (
     AYLIN, BRUECKENSCHLAG, FULDAUFER, GRETE, HANS, KARL, LENA, LICHTBLICK, LINDENHOF, NADIA, STAFF, TOM,
 )
-from stakeholders.models import Organisation, User
+from stakeholders.models import User
 
 from . import services
 from .models import BriefingLink, Shift, Skill, Task
 
+NEEDS = ("proposals", "wiki")
 
 SKILLS = [
     ("erste-hilfe", "Erste Hilfe"), ("fahrradreparatur", "Fahrradreparatur"), ("kochen", "Kochen für viele"),
@@ -114,14 +116,13 @@ def _at(days, hour):
 
 
 @transaction.atomic
-def seed(*, organisations=None):
-    """Creates the demo tasks that are missing; returns how many demo tasks exist."""
-    if organisations is None:
-        organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=STAFF)}
+def seed(site):
+    """Creates the demo tasks that are missing, in the organisations of ``site``."""
+    organisations = site.organisations
     people = {user.email: user for user in User.objects.filter(email__in=[*STAFF.values(), HANS, AYLIN, LENA, KARL,
                                                                            GRETE, TOM, NADIA])}
     if set(organisations) < set(STAFF) or len(people) < len(STAFF) + 7:
-        return 0  # the demo organisations and people come first (seed_demo)
+        return  # the demo organisations and people come first (stakeholders' demo)
     skills = {slug: Skill.objects.update_or_create(slug=slug, defaults={"name": name})[0] for slug, name in SKILLS}
     for email, (skill_slugs, availability) in PROFILES.items():
         profile = services.volunteer_profile_get(user=people[email])
@@ -132,7 +133,6 @@ def seed(*, organisations=None):
         organisation = organisations[data["organisation"]]
         if not Task.objects.filter(organisation=organisation, title=data["title"]).exists():
             _seed_task(data, organisation, people[STAFF[data["organisation"]]], people, skills)
-    return Task.objects.filter(title__in=[data["title"] for data in TASKS]).count()
 
 
 def _seed_task(data, organisation, staff, people, skills):

@@ -1,7 +1,7 @@
 """Demo wiki for a local installation: one space per demo organisation, the shared space, linked
 pages with a few revisions each by the demo people, and the four page templates.
 
-Called by ``seed_demo`` after the organisations and people exist. Idempotent: templates are
+Run by ``seed_demo`` (``seed(site)``) after the organisations and people exist. Idempotent: templates are
 updated in place, a space is looked up by its slug and a page by its space and address, and only
 a page that does not exist yet is written (through the services, revision by revision), so a
 second run changes nothing. A former volunteer who left the Lindenhof owns two pages, so the
@@ -184,8 +184,9 @@ PAGES = [
 STALE = ("lindenhof", "Werkzeugliste")  # dated back, so it is flagged for review
 
 
-def seed(*, organisations):
-    """Creates what is missing of the demo wiki; ``organisations`` maps slugs to organisations. Returns the page count."""
+def seed(site):
+    """Creates what is missing of the demo wiki in the organisations of ``site``."""
+    organisations = site.organisations
     with transaction.atomic():
         for position, (slug, name, description, text) in enumerate(TEMPLATES):
             PageTemplate.objects.update_or_create(
@@ -205,7 +206,6 @@ def seed(*, organisations):
             _seed_page(spaces[space_slug], title, versions, people)
         _leave(people[PAUL], organisations[LINDENHOF])
         _date_back(spaces[STALE[0]], STALE[1])
-    return Page.objects.filter(space__in=spaces.values()).count()
 
 
 def _emails():

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from notifications.models import Activity
+from stakeholders.demo import DemoSite
 from volunteering import demo
-from volunteering.models import Shift, SignUp, Task, VolunteerProfile
+from volunteering.models import BriefingLink, Shift, SignUp, Task, VolunteerProfile
 
 from .factories import counts
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded(db):
     call_command("seed_demo", stdout=StringIO())
-    return demo.seed()
+    demo.seed(DemoSite.seeded())
 
 
 def snapshot():
@@ -29,7 +30,8 @@ def snapshot():
 
 def test_seeding_twice_changes_nothing(seeded):
     first = snapshot()
-    assert demo.seed() == seeded == len(demo.TASKS)
+    demo.seed(DemoSite.seeded())
+    assert Task.objects.filter(title__in=[data["title"] for data in demo.TASKS]).count() == len(demo.TASKS)
     assert snapshot() == first
 
 
@@ -47,6 +49,12 @@ def test_the_demo_has_full_open_and_waitlisted_shifts_across_organisations(seede
         counts(shift)
 
 
+def test_the_briefing_link_keeps_the_demo_wiki_page_it_names(seeded):
+    """The volunteering demo runs after the wiki's, so the link follows the page through renames."""
+    link = BriefingLink.objects.get(url="/wiki/lindenhof/reparaturcafe/")
+    assert link.page is not None and link.page.title == "Reparaturcafé"
+
+
 def test_without_the_demo_organisations_nothing_is_seeded(db):
-    assert demo.seed() == 0
+    demo.seed(DemoSite.seeded())
     assert not Task.objects.exists()

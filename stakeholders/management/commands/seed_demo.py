@@ -1,194 +1,49 @@
-"""Demo content for a local installation: organisations, their network and people in every role.
+"""Demo content for a local installation: every app's ``demo.py``, run through one DemoSite.
 
 Idempotent: running it again updates the same rows instead of adding new ones.
 """
-from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from budgets import demo as budgets_demo
-from proposals import demo as proposals_demo
-from volunteering import demo as volunteering_demo
-from wiki import demo as wiki_demo
-from stakeholders.models import Membership, Organisation, User
-from stakeholders.services import membership_request
+from coproduction.contracts import contract_modules
+from stakeholders.demo import DemoSite
 
-DEMO_PASSWORD = "koproduktion-demo"
 
-ORGANISATIONS = [
-    {
-        "slug": "nachbarschaftszentrum-lindenhof",
-        "name": "Nachbarschaftszentrum Lindenhof",
-        "city": "Kassel",
-        "district": "Nordstadt",
-        "address": "Lindenhofstraße 12",
-        "contact_email": "hallo@lindenhof.example",
-        "contact_phone": "0561 000 1201",
-        "purpose": (
-            "Wir sind der Ort, an dem sich die Nordstadt trifft. Wer hier wohnt, soll mitbestimmen, "
-            "was im Viertel passiert – und mit anpacken können, wenn es um die eigene Nachbarschaft geht."
-        ),
-        "description": (
-            "Im Lindenhof gibt es ein offenes Café, eine Fahrradwerkstatt, Sprachtreffs und einen "
-            "Mittagstisch. Das meiste davon ist aus Ideen von Nachbarinnen und Nachbarn entstanden.\n\n"
-            "Einmal im Monat laden wir zum Runden Tisch ein: Bewohner, Vereine und Fachkräfte planen "
-            "dort gemeinsam, was als Nächstes kommt."
-        ),
-    },
-    {
-        "slug": "jugendhilfe-brueckenschlag",
-        "name": "Jugendhilfe Brückenschlag e. V.",
-        "city": "Kassel",
-        "district": "Wesertor",
-        "address": "Am Brückenhof 3",
-        "contact_email": "kontakt@brueckenschlag.example",
-        "contact_phone": "0561 000 3300",
-        "purpose": (
-            "Junge Menschen sollen ihren Weg selbst gehen können. Wir begleiten sie dabei – und fragen "
-            "sie, wie gute Unterstützung für sie aussieht, statt es für sie zu entscheiden."
-        ),
-        "description": (
-            "Wir bieten ambulante Hilfen zur Erziehung, einen offenen Jugendtreff und Lernpatenschaften "
-            "an. Jugendliche sitzen in unserem Beirat und entscheiden über das Programm des Treffs mit."
-        ),
-    },
-    {
-        "slug": "pflegeverein-fuldaufer",
-        "name": "Pflegeverein Am Fuldaufer e. V.",
-        "city": "Kassel",
-        "district": "Bettenhausen",
-        "address": "Uferweg 8",
-        "contact_email": "info@pflegeverein-fuldaufer.example",
-        "purpose": (
-            "Alt werden im vertrauten Viertel: Wir pflegen, beraten und bringen Menschen zusammen, "
-            "damit niemand im Alter allein bleibt."
-        ),
-        "description": (
-            "Neben der ambulanten Pflege organisieren wir Besuchsdienste mit Ehrenamtlichen, einen "
-            "Gesprächskreis für pflegende Angehörige und gemeinsame Ausflüge."
-        ),
-    },
-    {
-        "slug": "beratungsstelle-lichtblick",
-        "name": "Beratungsstelle Lichtblick",
-        "city": "Göttingen",
-        "district": "Grone",
-        "address": "Groner Landstraße 40",
-        "contact_email": "beratung@lichtblick.example",
-        "contact_phone": "0551 000 4040",
-        "purpose": (
-            "Beratung wirkt nur, wenn Ratsuchende sie mitgestalten. Wir hören zu, beraten vertraulich "
-            "und entwickeln unsere Angebote mit den Menschen weiter, die sie nutzen."
-        ),
-        "description": "Schuldnerberatung, Familienberatung und eine offene Sprechstunde ohne Termin.",
-    },
-]
-
-PARTNERSHIPS = [
-    ("nachbarschaftszentrum-lindenhof", "jugendhilfe-brueckenschlag"),
-    ("nachbarschaftszentrum-lindenhof", "pflegeverein-fuldaufer"),
-    ("jugendhilfe-brueckenschlag", "beratungsstelle-lichtblick"),
-]
-
-# (email, display name, language, bio, [(organisation slug, role, listed, multiplier)])
-PEOPLE = [
-    ("miriam.koch@demo.example", "Miriam Koch", "de", "Leitung des Nachbarschaftszentrums.",
-     [("nachbarschaftszentrum-lindenhof", "staff", True, False)]),
-    ("jonas.weber@demo.example", "Jonas Weber", "de", "Sozialarbeiter in der Jugendhilfe.",
-     [("jugendhilfe-brueckenschlag", "staff", True, False)]),
-    ("elif.yilmaz@demo.example", "Elif Yılmaz", "de", "Pflegedienstleitung.",
-     [("pflegeverein-fuldaufer", "staff", True, False)]),
-    ("sarah.brandt@demo.example", "Sarah Brandt", "en", "Counsellor; I also speak English and French.",
-     [("beratungsstelle-lichtblick", "staff", True, False)]),
-    ("hans.lehmann@demo.example", "Hans Lehmann", "de", "Rentner, repariert gern Fahrräder.",
-     [("nachbarschaftszentrum-lindenhof", "volunteer", True, True),
-      ("pflegeverein-fuldaufer", "volunteer", True, False)]),
-    ("aylin.demir@demo.example", "Aylin Demir", "de", "Wohnt seit zwanzig Jahren in der Nordstadt.",
-     [("nachbarschaftszentrum-lindenhof", "citizen", True, True)]),
-    ("lena.schubert@demo.example", "Lena S.", "de", "",
-     [("jugendhilfe-brueckenschlag", "client", False, False)]),
-    ("karl.fischer@demo.example", "Karl Fischer", "de", "Inhaber der Bäckerei am Markt.",
-     [("nachbarschaftszentrum-lindenhof", "supporter", True, False),
-      ("jugendhilfe-brueckenschlag", "supporter", True, False)]),
-    ("grete.meyer@demo.example", "Grete Meyer", "de", "Pflegende Angehörige.",
-     [("pflegeverein-fuldaufer", "client", True, False)]),
-    ("tom.becker@demo.example", "Tom Becker", "en", "Student, helping with homework club.",
-     [("jugendhilfe-brueckenschlag", "volunteer", True, False)]),
-    ("nadia.haddad@demo.example", "Nadia Haddad", "de", "",
-     [("beratungsstelle-lichtblick", "client", False, False)]),
-]
-PENDING = [("tom.becker@demo.example", "nachbarschaftszentrum-lindenhof", "volunteer")]
-ADMIN_EMAIL = "admin@demo.example"
+def demo_order():
+    """[(app_config, demo)] in INSTALLED_APPS order, except that a demo runs after the installed apps it NEEDS."""
+    waiting = contract_modules("demo", provides="seed")
+    installed = {config.label for config, _demo in waiting}
+    ordered, done = [], set()
+    while waiting:
+        ready = next((pair for pair in waiting if set(getattr(pair[1], "NEEDS", ())) & installed <= done), None)
+        if ready is None:
+            raise CommandError(f"The demos need each other in a circle: {[config.label for config, _ in waiting]}")
+        waiting.remove(ready)
+        ordered.append(ready)
+        done.add(ready[0].label)
+    return ordered
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo organisations and people (idempotent)."
+    help = "Create or update the demo organisations, people and every app's demo content (idempotent)."
 
     def handle(self, *args, **options):
         # What happens while seeding notifies the demo people; those emails stay in memory
         # instead of filling the console, and are listed under "Emails sent" in the back office.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            self._seed()
+            site = self._seed()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo content ready: {', '.join(site.counts)}. {' '.join(site.notes)}".rstrip()
+        ))
         sent = len(getattr(mail, "outbox", []))
         if sent:
             self.stdout.write(f"{sent} notification emails were sent to the demo people while seeding.")
 
     @transaction.atomic
     def _seed(self):
-        organisations = {}
-        for data in ORGANISATIONS:
-            data = dict(data)
-            slug = data.pop("slug")
-            organisations[slug], _ = Organisation.objects.update_or_create(slug=slug, defaults=data)
-        for first, second in PARTNERSHIPS:
-            organisations[first].partners.add(organisations[second])
-
-        admin = self._person(ADMIN_EMAIL, "Plattform-Team", "de", "", is_superuser=True)
-        for email, name, language, bio, roles in PEOPLE:
-            person = self._person(email, name, language, bio, is_staff=any(r[1] == "staff" for r in roles))
-            for slug, role, listed, multiplier in roles:
-                Membership.objects.update_or_create(
-                    user=person,
-                    organisation=organisations[slug],
-                    role=role,
-                    status=Membership.Status.APPROVED,
-                    defaults={"is_listed": listed, "is_multiplier": multiplier, "decided_by": admin},
-                )
-        for email, slug, role in PENDING:
-            person = User.objects.get(email=email)
-            if not Membership.objects.filter(user=person, organisation=organisations[slug], role=role).exists():
-                membership_request(user=person, organisation=organisations[slug], role=role,
-                                   message="Ich würde gern in der Fahrradwerkstatt helfen.")
-        proposal_count = proposals_demo.seed(organisations=organisations)
-        wiki_demo.seed(organisations=organisations)
-        volunteering_demo.seed(organisations=organisations)
-        budgets_demo.seed(organisations=organisations)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content ready: {len(organisations)} organisations, {len(PEOPLE) + 1} people, "
-                f"{proposal_count} proposals. "
-                f"Sign in as {ADMIN_EMAIL} (platform admin) or miriam.koch@demo.example (staff), "
-                f"password '{DEMO_PASSWORD}'."
-            )
-        )
-
-    def _person(self, email, name, language, bio, is_staff=False, is_superuser=False):
-        person, created = User.objects.update_or_create(
-            email=email,
-            defaults={
-                "display_name": name,
-                "language": language,
-                "bio": bio,
-                "is_staff": is_staff or is_superuser,
-                "is_superuser": is_superuser,
-            },
-        )
-        if created:
-            person.set_password(DEMO_PASSWORD)
-            person.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=person, email=email, defaults={"verified": True, "primary": True}
-        )
-        return person
+        site = DemoSite()
+        for _config, demo in demo_order():
+            demo.seed(site)
+        return site
