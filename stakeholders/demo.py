@@ -3,8 +3,8 @@
 The first demo seed_demo runs (see coproduction.contracts): every app's ``demo.py`` offers
 ``seed(site)``, which creates what is missing of its demo content, so a second run changes nothing.
 ``site`` is the DemoSite below: the demo organisations by slug, and the closing line's counts and
-notes. A demo runs after the apps before it in INSTALLED_APPS, and after the apps it names in its
-``NEEDS`` when it builds on the demo content of an app that comes later.
+notes. The demos run in INSTALLED_APPS order; one that builds on the demo content of an app listed
+after it names that app in its ``NEEDS`` and waits for it.
 
 The names here are the demo's fixed points: the apps' demos find the organisations and people by them.
 """
