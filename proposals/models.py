@@ -51,7 +51,8 @@ def kept_mode_counts(*, include_hidden=False):
 
 def kept_total(*, planning=None, delivery=None, include_hidden=False):
     """The kept number of published proposals in this mode; None for planning or delivery means any."""
-    return sum(number for (cell_planning, cell_delivery), number in kept_mode_counts(include_hidden=include_hidden).items()
+    counts = kept_mode_counts(include_hidden=include_hidden)
+    return sum(number for (cell_planning, cell_delivery), number in counts.items()
                if planning in (None, cell_planning) and delivery in (None, cell_delivery))
 
 
