@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from proposals.models import Proposal
 from stakeholders.models import Organisation
 
+from . import pages
 from .forms import AccessibilityFeedbackForm
 from .modes import Delivery, Planning, cell_for
 
@@ -27,8 +27,8 @@ def accessibility(request):
 
 
 def matrix(request):
-    """Bovaird's matrix: who plans × who delivers, with how many public proposals sit in each cell."""
-    counts = Proposal.objects.count_by_mode()
+    """Bovaird's matrix: who plans × who delivers, with what the apps count in each cell (public proposals)."""
+    counts = pages.cell_counts()
     rows = [
         (planning, [(cell_for(planning, delivery), counts.get((planning, delivery), 0)) for delivery in Delivery])
         for planning in Planning

@@ -14,7 +14,7 @@ from coproduction.modes import Delivery, Planning, cell_for
 from stakeholders.models import Organisation
 
 from .filters import ProposalFilter
-from .models import Call, Proposal, StatusChange
+from .models import Call, Proposal, StatusChange, kept_total
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -132,7 +132,11 @@ class ProposalViewSet(PublicViewSet):
 
     def count_without_counting(self):
         """The total from the matrix's kept counts when only the mode narrows the list."""
-        return Proposal.objects.count_for(self.request.query_params)
+        mode = self.filterset_class.mode_only(self.request.query_params)
+        if mode is None:
+            return None
+        planning, delivery = mode
+        return kept_total(planning=planning, delivery=delivery)
 
 
 def register(router):

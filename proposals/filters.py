@@ -48,6 +48,15 @@ class ProposalFilter(django_filters.FilterSet):
         model = Proposal
         fields = ["q", "organisation", "call", "status", "planning", "delivery", "category", "district", "ordering"]
 
+    @classmethod
+    def mode_only(cls, params):
+        """(planning, delivery), None meaning any, when no filter but the mode narrows the list these
+        parameters ask for, so the kept counts give its total; None when only the database can count it."""
+        given = {name for name in cls.base_filters if params.get(name)}
+        if given - {"planning", "delivery", "ordering"}:  # ordering sorts, it narrows nothing
+            return None
+        return params.get("planning") or None, params.get("delivery") or None
+
     def search(self, queryset, name, value):
         """German full-text search on PostgreSQL ("Fahrrad" finds "Fahrräder"); a substring match elsewhere."""
         value = value.strip()

@@ -15,7 +15,6 @@ from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from coproduction.language import set_language_cookie
-from proposals.models import Proposal
 
 from . import erasure, services
 from .filters import OrganisationFilter
@@ -53,11 +52,6 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         context["people_by_role"] = people_by_role(organisation.listed_memberships)
-        context["open_calls"] = organisation.calls.open().order_by("deadline")[:5]
-        context["recent_proposals"] = (
-            Proposal.objects.published().in_organisation(organisation).filter(is_hidden=False)
-            .order_by("-published_at", "-id").only("id", "title", "status")[:5]
-        )
         user = self.request.user
         if user.is_authenticated:
             context["my_memberships"] = list(

@@ -10,7 +10,7 @@ from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
 
 from .. import services
-from ..models import Call, Category, Proposal, StatusChange
+from ..models import Call, Category, Proposal, StatusChange, forget_mode_counts
 from .common import _apply_each, _bound_action_form, _form_page, hide, unhide
 from .forms import AssistedProposalForm, StatusChangeForm
 
@@ -95,6 +95,16 @@ class ProposalAdmin(OrganisationScopedAdmin):
                                   messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:proposals_proposal_changelist"))
         return _form_page(self, request, form, _("Enter a proposal on behalf of a participant"), _("Publish"))
+
+    # Only platform operators delete proposals, and only here; the matrix and the list totals then
+    # count them no more.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_mode_counts()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_mode_counts()
 
     @admin.action(description=_("Change status with a public response"))
     def change_status(self, request, queryset):

@@ -11,7 +11,7 @@ from coproduction.exports import CSV_TYPE, JSON_TYPE, download
 
 from .. import exports
 from ..filters import ProposalFilter
-from ..models import Call, Proposal
+from ..models import Call, Proposal, kept_total
 
 
 class ProposalListView(FilterView):
@@ -26,10 +26,10 @@ class ProposalListView(FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         """The total comes from the kept counts when only the mode narrows the list (hidden ones are listed)."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.filterset.is_valid():
-            known = Proposal.objects.count_for(self.request.GET, include_hidden=True)
-            if known is not None:
-                paginator.count = known
+        mode = self.filterset.mode_only(self.request.GET) if self.filterset.is_valid() else None
+        if mode is not None:
+            planning, delivery = mode
+            paginator.count = kept_total(planning=planning, delivery=delivery, include_hidden=True)
         return paginator
 
 

@@ -92,3 +92,16 @@ def test_matrix_counts_are_kept_until_a_proposal_enters_or_leaves(client, django
     with django_capture_on_commit_callbacks(execute=True):
         services.content_set_hidden(target=first, moderator=staff, hidden=True, reason="Werbung")
     assert client.get("/coproduction/").context["rows"][1][1][1][1] == 1
+
+
+def test_deleting_in_the_back_office_leaves_the_counts_right(client, superuser, django_capture_on_commit_callbacks):
+    first, second, third = ProposalFactory.create_batch(3, planning="together", delivery="together")
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 3
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/proposals/proposal/{first.pk}/delete/", {"post": "yes"})
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/proposals/proposal/", {"action": "delete_selected", "post": "yes",
+                                                   "_selected_action": [second.pk, third.pk]})
+    assert client.get("/coproduction/").context["rows"][1][1][1][1] == 0
