@@ -42,9 +42,7 @@ def _check_no_overlap(user, shift, exclude=None):
     if shift.task.is_flexible:
         return
     clash = (
-        SignUp.objects.holding().filter(user=user, shift__task__is_flexible=False, shift__cancelled_at__isnull=True)
-        .filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
-        .exclude(pk=exclude).select_related("shift__task").first()
+        SignUp.objects.clashing_with(shift).filter(user=user).exclude(pk=exclude).select_related("shift__task").first()
     )
     if clash is not None:
         raise VolunteeringError(
