@@ -16,7 +16,7 @@ from .detail import _visible_proposal, allowed, render_detail, reply_auto_id, si
 @signed_in_post
 def support_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "support_proposal", proposal):
+    if not allowed(request.user, "proposals.support_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
@@ -30,7 +30,7 @@ def support_view(request, pk):
 @signed_in_post
 def unsupport_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "support_proposal", proposal):
+    if not allowed(request.user, "proposals.support_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
@@ -44,7 +44,7 @@ def unsupport_view(request, pk):
 @signed_in_post
 def follow_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "follow_proposal", proposal):
+    if not allowed(request.user, "proposals.follow_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_follow(proposal=proposal, user=request.user)
     messages.success(request, _("You now follow this proposal and will hear about its progress."))
@@ -54,7 +54,7 @@ def follow_view(request, pk):
 @signed_in_post
 def unfollow_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "follow_proposal", proposal):
+    if not allowed(request.user, "proposals.follow_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_unfollow(proposal=proposal, user=request.user)
     messages.success(request, _("You no longer follow this proposal."))
@@ -83,7 +83,7 @@ def status_view(request, pk):
 def comment_view(request, pk):
     """A comment, or a reply when the form names the comment it answers."""
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "comment_proposal", proposal):
+    if not allowed(request.user, "proposals.comment_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal is not open for comments."))
     parent = None
     raw_parent = request.POST.get("parent", "")
@@ -114,7 +114,7 @@ def comment_view(request, pk):
 @signed_in_post
 def pledge_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "pledge_proposal", proposal):
+    if not allowed(request.user, "proposals.pledge_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal is not open for pledges."))
     form = PledgeForm(request.POST)
     if form.is_valid():
@@ -133,7 +133,7 @@ def pledge_view(request, pk):
 @signed_in_post
 def report_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "report_proposal", proposal):
+    if not allowed(request.user, "proposals.report_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be reported."))
     form = ReportForm(request.POST, auto_id="id_report_%s")
     if form.is_valid():
@@ -156,7 +156,7 @@ def _comment_of(request, pk, comment_pk):
 @login_required
 def comment_report_view(request, pk, comment_pk):
     proposal, comment = _comment_of(request, pk, comment_pk)
-    if not allowed(request.user, "report_proposal", proposal):
+    if not allowed(request.user, "proposals.report_proposal", proposal):
         raise PermissionDenied
     form = ReportForm(request.POST or None)
     if request.method == "POST":
@@ -180,7 +180,7 @@ def comment_report_view(request, pk, comment_pk):
 @login_required
 def comment_edit_view(request, pk, comment_pk):
     proposal, comment = _comment_of(request, pk, comment_pk)
-    if not allowed(request.user, "change_comment", comment):
+    if not allowed(request.user, "proposals.change_comment", comment):
         raise PermissionDenied
     form = CommentEditForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST":

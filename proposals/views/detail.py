@@ -83,7 +83,7 @@ def _visible_proposal(request, pk, queryset=None):
     """The proposal if this person may see it; drafts are 404 for everyone but their author."""
     proposal = get_object_or_404(queryset if queryset is not None else Proposal.objects.select_related("organisation"),
                                  pk=pk)
-    if not allowed(request.user, "view_proposal", proposal):
+    if not allowed(request.user, "proposals.view_proposal", proposal):
         raise Http404
     return proposal
 
@@ -98,7 +98,7 @@ def _detail_context(request, proposal, *, comment_form=None, reply_form=None, re
         )
     )
     threads = comment_threads(comments)
-    can = {verb: allowed(user, f"{verb}_proposal", proposal)
+    can = {verb: allowed(user, f"proposals.{verb}_proposal", proposal)
            for verb in ("change", "support", "follow", "comment", "pledge", "report")}
     if can["comment"]:
         for thread in threads:

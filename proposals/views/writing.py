@@ -23,7 +23,7 @@ def _call_from_query(request):
 
 @login_required
 def proposal_create_view(request):
-    if not allowed(request.user, "add_proposal"):
+    if not allowed(request.user, "proposals.add_proposal"):
         raise PermissionDenied
     if request.method == "POST":
         form, mode_form = ProposalForm(request.POST), ModeForm(request.POST)
@@ -54,7 +54,7 @@ def proposal_create_view(request):
 @login_required
 def proposal_edit_view(request, pk):
     proposal = _visible_proposal(request, pk, Proposal.objects.select_related("organisation", "call"))
-    if not allowed(request.user, "change_proposal", proposal):
+    if not allowed(request.user, "proposals.change_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("Only the author can edit this proposal, and only until review starts."))
     if request.method == "POST":

@@ -179,6 +179,10 @@ class Shift(models.Model):
     def is_cancelled(self):
         return self.cancelled_at is not None
 
+    def organisation_ids(self):
+        """Whose staff manage this shift (see stakeholders.staff): its task's organisation."""
+        return [self.task.organisation_id]
+
     @property
     def cancel_deadline(self):
         """Until when people may still cancel: the start, or for a flexible window its end."""

@@ -194,5 +194,9 @@ class SignUp(models.Model):
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
 
+    def organisation_ids(self):
+        """Whose staff see and manage this sign-up (see stakeholders.staff): its task's organisation."""
+        return [self.shift.task.organisation_id]
+
     def is_offer_open(self, now=None):
         return self.status == self.Status.OFFERED and self.offer_expires_at > _now(now)

@@ -23,7 +23,7 @@ from .common import (
 @wiki_view
 def page_new(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "add_page", space)
+    require(request, "wiki.add_page", space)
     templates = PageTemplate.objects.for_space(space)
     chosen = None
     if request.method == "POST":
@@ -77,7 +77,7 @@ def page_detail(request, space_slug, page_slug):
     context = {
         "page": page, "space": page.space, "old": old,
         "backlinks": backlinks[:BACKLINKS_SHOWN], "more_backlinks": len(backlinks) > BACKLINKS_SHOWN,
-        "can": {verb: allowed(request.user, f"{verb}_page", page) for verb in ("change", "watch")},
+        "can": {verb: allowed(request.user, f"wiki.{verb}_page", page) for verb in ("change", "watch")},
     }
     return render(request, "wiki/page_detail.html", context)
 
@@ -85,7 +85,7 @@ def page_detail(request, space_slug, page_slug):
 @wiki_view
 def page_edit(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug, Page.objects.select_related("current_revision", "last_edited_by"))
-    require(request, "change_page", page)
+    require(request, "wiki.change_page", page)
     current = page.current_revision
     preview = None
     status = 200
@@ -135,7 +135,7 @@ def page_history(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug)
     revisions = Revision.objects.filter(page=page).select_related("author").defer("text").order_by("-number")
     context = {"page": page, "space": page.space, "page_obj": paginate(request, revisions, REVISIONS_PER_PAGE),
-               "can_revert": allowed(request.user, "revert_page", page)}
+               "can_revert": allowed(request.user, "wiki.revert_page", page)}
     return render(request, "wiki/page_history.html", context)
 
 
@@ -160,7 +160,7 @@ def page_diff(request, space_slug, page_slug):
     context = {
         "page": page, "space": page.space, "old": revisions[old], "new": revisions[new], "latest": latest,
         "rows": line_diff(revisions[old].text, revisions[new].text),
-        "can_revert": allowed(request.user, "revert_page", page),
+        "can_revert": allowed(request.user, "wiki.revert_page", page),
     }
     return render(request, "wiki/page_diff.html", context)
 
@@ -168,7 +168,7 @@ def page_diff(request, space_slug, page_slug):
 @wiki_view
 def page_revert(request, space_slug, page_slug, number):
     page = page_or_404(request, space_slug, page_slug, Page.objects.select_related("current_revision"))
-    require(request, "revert_page", page)
+    require(request, "wiki.revert_page", page)
     revision = get_object_or_404(Revision.objects.select_related("author"), page=page, number=number)
     current = page.current_revision
     form = RevertForm(request.POST or None, initial={"base_revision": current.number})
@@ -204,7 +204,7 @@ def page_backlinks(request, space_slug, page_slug):
 @require_POST
 def page_watch(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug)
-    require(request, "watch_page", page)
+    require(request, "wiki.watch_page", page)
     if request.POST.get("watch") == "1":
         services.page_watch(page=page, user=request.user)
         messages.success(request, _("You now watch this page."))

@@ -35,7 +35,7 @@ def space_detail(request, space_slug):
     context = {
         "space": space, "page_obj": pages, "recent": recent, "search_form": SearchForm(),
         "can": {verb: allowed(request.user, perm, space) for verb, perm in
-                (("add", "add_page"), ("watch", "watch_space"), ("handover", "handover_space"))},
+                (("add", "wiki.add_page"), ("watch", "wiki.watch_space"), ("handover", "wiki.handover_space"))},
     }
     return render(request, "wiki/space_detail.html", context)
 
@@ -44,7 +44,7 @@ def space_detail(request, space_slug):
 @require_POST
 def space_watch(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "watch_space", space)
+    require(request, "wiki.watch_space", space)
     if request.POST.get("watch") == "1":
         services.space_watch(space=space, user=request.user)
         messages.success(request, _("You now watch this space."))
@@ -86,7 +86,7 @@ def _people_of(space):
 @wiki_view
 def handover(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "handover_space", space)
+    require(request, "wiki.handover_space", space)
     pages = Page.objects.in_space(space).owned_by_leavers().select_related("owner").only(
         "id", "title", "slug", "last_edited_at", "owner__display_name", "space_id",
     ).order_by("title", "pk")
