@@ -9,13 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+
 from .. import services
 from ..diff import line_diff
 from ..forms import NewPageForm, PageForm, RevertForm
 from ..models import Link, Page, PageTemplate, Revision
 from ..slugs import slug_for
 from .common import (
-    BACKLINKS_SHOWN, PAGES_PER_LIST, REVISIONS_PER_PAGE, allowed, page_or_404, paginate, require, space_or_404,
+    BACKLINKS_SHOWN, PAGES_PER_LIST, REVISIONS_PER_PAGE, page_or_404, paginate, require, space_or_404,
     watching, wiki_view,
 )
 
@@ -32,8 +35,8 @@ def page_new(request, space_slug):
             try:
                 page = services.page_create(space=space, author=request.user, title=form.cleaned_data["title"],
                                             text=form.cleaned_data["text"], summary=form.cleaned_data["summary"])
-            except services.WikiError as error:
-                form.add_error(error.field, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("The page has been created."))
                 return redirect(page)
@@ -103,8 +106,8 @@ def page_edit(request, space_slug, page_slug):
                     )
                 except services.EditConflict as conflict:
                     return _conflict(request, page, conflict)
-                except services.WikiError as error:
-                    form.add_error(error.field, str(error))
+                except DomainError as error:
+                    error.add_to_form(form)
                 else:
                     messages.success(request, _("Your changes have been saved."))
                     return redirect(revision.page)
@@ -179,8 +182,8 @@ def page_revert(request, space_slug, page_slug, number):
                 services.page_revert(page=page, revision=revision, actor=request.user,
                                      base_number=form.cleaned_data["base_revision"],
                                      reason=form.cleaned_data["reason"])
-            except services.WikiError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("The text of revision %(number)s is the current version again.")
                                  % {"number": revision.number})

@@ -8,12 +8,15 @@ from django.views.decorators.http import require_POST
 
 from stakeholders.models import Membership, User
 
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+
 from .. import services
 from ..forms import HandoverForm, SearchForm
 from ..models import Page, Revision, Space
 from ..search import MAX_QUERY_LENGTH, search_pages, snippet_parts
 from .common import (
-    PAGES_PER_LIST, RESULTS_PER_PAGE, REVISIONS_PER_PAGE, allowed, slice_without_count, paginate, readable, require,
+    PAGES_PER_LIST, RESULTS_PER_PAGE, REVISIONS_PER_PAGE, slice_without_count, paginate, readable, require,
     space_or_404, watching, wiki_view,
 )
 
@@ -97,8 +100,8 @@ def handover(request, space_slug):
             try:
                 count = services.pages_hand_over(space=space, pages=form.cleaned_data["pages"],
                                                  owner=form.cleaned_data["owner"], actor=request.user)
-            except services.WikiError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, ngettext(
                     "%(count)s page handed over to %(name)s.", "%(count)s pages handed over to %(name)s.", count,
