@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coproduction.errors import DomainError
 from coproduction.modes import CELLS
+from coproduction.permissions import allowed
 
 from .. import services
 from ..forms import ModeForm, ProposalForm
 from ..models import Call, Proposal
-from .detail import _visible_proposal, allowed, render_detail
+from .detail import _visible_proposal, render_detail
 
 
 def _call_from_query(request):
@@ -33,8 +35,8 @@ def proposal_create_view(request):
                 proposal = services.proposal_create(
                     author=request.user, publish=publish, **form.cleaned_data, **mode_form.cleaned_data
                 )
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 if publish:
                     messages.success(request, _("Your proposal is published. Thank you!"))
@@ -65,8 +67,8 @@ def proposal_edit_view(request, pk):
                 services.proposal_update(
                     proposal=proposal, user=request.user, **form.cleaned_data, **mode_form.cleaned_data
                 )
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(proposal)
