@@ -7,21 +7,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format, number_format
-from django.utils.text import capfirst
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.formatting import amount, field_label
 from proposals.forms import ModeForm
 from proposals.models import Proposal
-
-
-def _label(model, name):
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def euros(amount):
-    """An amount as people read it in the current language: 1.200,50 in German, 1,200.50 in English."""
-    return number_format(amount, 2, force_grouping=True)
 
 
 class EuroField(forms.DecimalField):
@@ -64,21 +55,21 @@ class ProposeForm(ModeForm):
     proposals.forms.ModeForm), what it would cost, where."""
 
     title = forms.CharField(
-        label=_label(Proposal, "title"), max_length=160,
+        label=field_label(Proposal, "title"), max_length=160,
         error_messages={"required": _("Give your proposal a short title.")},
     )
     summary = forms.CharField(
-        label=_label(Proposal, "summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        label=field_label(Proposal, "summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Two or three short sentences that everyone understands. At most 300 characters."),
         error_messages={"required": _("Sum up your proposal in two or three sentences.")},
     )
     text = forms.CharField(
-        label=_label(Proposal, "text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
+        label=field_label(Proposal, "text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("What should happen, for whom, and why. At most 10,000 characters."),
         error_messages={"required": _("Describe what should happen, for whom, and why.")},
     )
     estimated_cost = EuroField(
-        label=_label(Proposal, "estimated_cost"),
+        label=field_label(Proposal, "estimated_cost"),
         error_messages={"required": _("Say roughly what it would cost."),
                         "invalid": _("Write the cost as a number of euros, for example 1500 or 1500,50."),
                         "max_digits": _("Write the cost as a number of euros, for example 1500 or 1500,50."),
@@ -86,7 +77,7 @@ class ProposeForm(ModeForm):
                         "max_decimal_places": _("Give the cost in whole euros and cents, at most two decimal places.")},
     )
     district = forms.ChoiceField(
-        label=_label(Proposal, "district"),
+        label=field_label(Proposal, "district"),
         error_messages={"required": _("Choose the district your proposal is for."),
                         "invalid_choice": _("Choose one of the districts of this budget.")},
     )
@@ -99,7 +90,7 @@ class ProposeForm(ModeForm):
         self.fields["estimated_cost"].help_text = _(
             "Your rough estimate in euros. Staff check it during the review and set the final cost. "
             "It cannot be more than the whole budget of %(total)s €."
-        ) % {"total": euros(process.total_amount)}
+        ) % {"total": amount(process.total_amount)}
         districts = process.district_list
         if districts:
             self.fields["district"].choices = [("", _("Choose a district")), *[(d, d) for d in districts]]
@@ -114,7 +105,7 @@ class ProposeForm(ModeForm):
         if cost > self.process.total_amount:
             raise ValidationError(
                 _("The cost cannot be more than the whole budget of %(total)s €.")
-                % {"total": euros(self.process.total_amount)}
+                % {"total": amount(self.process.total_amount)}
             )
         return cost
 

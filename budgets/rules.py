@@ -1,20 +1,8 @@
 """Who may do what with participatory budgets; the services check the same and say why not."""
 import rules
 
-from proposals.services import is_staff_of
+from stakeholders.rules import is_staff_of_organisation
 
-from .services.common import staff_of_process
-
-
-@rules.predicate
-def is_process_staff(user, process):
-    return process is not None and staff_of_process(user, process)
-
-
-@rules.predicate
-def is_proposal_staff(user, proposal):
-    return proposal is not None and user.is_authenticated and (user.is_superuser or is_staff_of(user, proposal.organisation))
-
-
-rules.add_perm("budgets.manage_process", is_process_staff)
-rules.add_perm("budgets.post_update", is_proposal_staff)
+# A process names the organisations running it (organisation_ids()), a proposal its own.
+rules.add_perm("budgets.manage_process", rules.is_superuser | is_staff_of_organisation)
+rules.add_perm("budgets.post_update", rules.is_superuser | is_staff_of_organisation)

@@ -1,17 +1,12 @@
 """Forms of the public proposal pages. They only parse input; the services decide and write."""
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.formatting import field_label
 from coproduction.modes import Delivery, Planning
 from stakeholders.models import Organisation
 
 from .models import Call, Category, Comment, Pledge, Proposal, Report
-
-
-def _label(model, name):
-    """Forms use the model's field names as labels, so site and back office speak alike."""
-    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class OpenCallField(forms.ModelChoiceField):
@@ -22,38 +17,38 @@ class OpenCallField(forms.ModelChoiceField):
 class ProposalForm(forms.Form):
     """What a proposal says and whom it belongs to; its co-production mode is ModeForm."""
 
-    title = forms.CharField(label=_label(Proposal, "title"), max_length=160)
+    title = forms.CharField(label=field_label(Proposal, "title"), max_length=160)
     summary = forms.CharField(
-        label=_label(Proposal, "summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        label=field_label(Proposal, "summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Two or three short sentences that everyone understands. At most 300 characters."),
     )
     text = forms.CharField(
-        label=_label(Proposal, "text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
+        label=field_label(Proposal, "text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("What should happen, for whom, and why. At most 10,000 characters."),
     )
     organisation = forms.ModelChoiceField(
-        label=_label(Proposal, "organisation"), queryset=Organisation.objects.only("id", "name"),
+        label=field_label(Proposal, "organisation"), queryset=Organisation.objects.only("id", "name"),
         help_text=_("The organisation you address with this proposal."),
     )
     partner_organisations = forms.ModelMultipleChoiceField(
-        label=_label(Proposal, "partner_organisations"), queryset=Organisation.objects.only("id", "name"),
+        label=field_label(Proposal, "partner_organisations"), queryset=Organisation.objects.only("id", "name"),
         required=False, widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=_(
             "Optional. Other organisations that would share this proposal. Hold Ctrl (or Cmd) to choose several."
         ),
     )
     call = OpenCallField(
-        label=_label(Proposal, "call"), queryset=Call.objects.none(), required=False,
+        label=field_label(Proposal, "call"), queryset=Call.objects.none(), required=False,
         empty_label=_("No call – my own idea"),
         error_messages={"invalid_choice": _("This call for ideas is closed or does not exist.")},
     )
     category = forms.ModelChoiceField(
-        label=_label(Proposal, "category"), queryset=Category.objects.all(), required=False,
+        label=field_label(Proposal, "category"), queryset=Category.objects.all(), required=False,
         empty_label=_("No category"),
     )
-    district = forms.CharField(label=_label(Proposal, "district"), max_length=100, required=False)
+    district = forms.CharField(label=field_label(Proposal, "district"), max_length=100, required=False)
     estimated_cost = forms.DecimalField(
-        label=_label(Proposal, "estimated_cost"), required=False, min_value=0, max_digits=12, decimal_places=2,
+        label=field_label(Proposal, "estimated_cost"), required=False, min_value=0, max_digits=12, decimal_places=2,
         help_text=_("Optional. Your rough estimate in euros; 0 if it costs nothing."),
         error_messages={"min_value": _("The cost cannot be negative.")},
     )
@@ -94,12 +89,12 @@ class ModeForm(forms.Form):
     MODE_FIELDS = ("planning", "delivery")
 
     planning = forms.ChoiceField(
-        label=_label(Proposal, "planning"), choices=Planning.choices, widget=forms.RadioSelect,
+        label=field_label(Proposal, "planning"), choices=Planning.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose who plans it."),
                         "invalid_choice": _("Choose one of the options for who plans it.")},
     )
     delivery = forms.ChoiceField(
-        label=_label(Proposal, "delivery"), choices=Delivery.choices, widget=forms.RadioSelect,
+        label=field_label(Proposal, "delivery"), choices=Delivery.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Choose who delivers it."),
                         "invalid_choice": _("Choose one of the options for who delivers it.")},
     )
@@ -132,21 +127,21 @@ class ReplyForm(CommentForm):
 
 
 class CommentEditForm(forms.Form):
-    text = forms.CharField(label=_label(Comment, "text"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(label=field_label(Comment, "text"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class PledgeForm(forms.Form):
-    kind = forms.ChoiceField(label=_label(Pledge, "kind"), choices=Pledge.Kind.choices)
+    kind = forms.ChoiceField(label=field_label(Pledge, "kind"), choices=Pledge.Kind.choices)
     hours = forms.DecimalField(
-        label=_label(Pledge, "hours"), required=False, min_value=0, max_digits=6, decimal_places=1,
+        label=field_label(Pledge, "hours"), required=False, min_value=0, max_digits=6, decimal_places=1,
         help_text=_("For time: how many hours you would give in total."),
     )
     amount = forms.DecimalField(
-        label=_label(Pledge, "amount"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        label=field_label(Pledge, "amount"), required=False, min_value=0, max_digits=10, decimal_places=2,
         help_text=_("For money: how many euros you would give."),
     )
     note = forms.CharField(
-        label=_label(Pledge, "note"), max_length=300, required=False,
+        label=field_label(Pledge, "note"), max_length=300, required=False,
         help_text=_("Optional. For example when you have time, or what exactly you can offer."),
     )
 
@@ -162,6 +157,6 @@ class PledgeForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
-        label=_label(Report, "reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=field_label(Report, "reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Staff of the organisation read this and decide. At most 500 characters."),
     )

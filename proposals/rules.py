@@ -32,17 +32,12 @@ def is_open_for_comments(user, proposal):
 
 
 @rules.predicate
-def is_staff_of_proposal_organisation(user, proposal):
-    return proposal is not None and is_staff_of_organisation(user, proposal.organisation)
-
-
-@rules.predicate
 def is_comment_author(user, comment):
     return isinstance(comment, Comment) and user.is_authenticated and comment.author_id == user.pk
 
 
 is_signed_in = rules.is_authenticated
-is_moderator = rules.is_superuser | is_staff_of_proposal_organisation
+is_moderator = rules.is_superuser | is_staff_of_organisation  # of the proposal's organisation
 
 rules.add_perm("proposals.view_proposal", is_published | is_author)
 rules.add_perm("proposals.add_proposal", is_signed_in)

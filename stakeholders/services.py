@@ -6,12 +6,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coproduction.errors import DomainError
 from notifications.services import activity_record
 
 from .models import Invitation, Membership
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """A membership change that the rules refuse; the message is shown to the person."""
 
 

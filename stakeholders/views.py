@@ -71,7 +71,7 @@ def membership_request_view(request, slug):
         try:
             services.membership_request(user=request.user, organisation=organisation, **form.cleaned_data)
         except services.MembershipError as error:
-            form.add_error(None, str(error))
+            error.add_to_form(form)
         else:
             messages.success(request, _("Your request has been sent to the staff of %(name)s.") % {"name": organisation.name})
             return redirect(organisation)
@@ -88,7 +88,7 @@ def membership_leave_view(request, pk):
     try:
         services.membership_leave(membership=membership, user=request.user)
     except services.MembershipError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, _("You have left this role."))
     return redirect("stakeholders:profile")
@@ -101,7 +101,7 @@ def invitation_view(request, token):
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except services.MembershipError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.organisation.name})
             return redirect(invitation.organisation)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.errors import DomainError
 from proposals.models import Proposal
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 
@@ -25,8 +26,8 @@ def _apply_each(modeladmin, request, objects, change, done_message):
     for obj in objects:
         try:
             change(obj)
-        except services.VolunteeringError as error:
-            modeladmin.message_user(request, f"{obj}: {error}", messages.WARNING)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj}: {error.message}", messages.WARNING)
         else:
             done += 1
     modeladmin.message_user(request, done_message(done), messages.SUCCESS if done else messages.INFO)
@@ -150,10 +151,10 @@ class TaskAdmin(OrganisationScopedAdmin):
                                             skills=data.get("skills", []), **fields)
                 obj.pk = task.pk
                 obj.status, obj.created_by = task.status, task.created_by
-        except services.VolunteeringError as error:
+        except DomainError as error:
             # The form checked the same rules; this is reached only when the task changed meanwhile.
             transaction.set_rollback(True)
-            self.message_user(request, _("Nothing was saved: %(error)s") % {"error": error}, messages.ERROR)
+            self.message_user(request, _("Nothing was saved: %(error)s") % {"error": error.message}, messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Shift:
@@ -166,10 +167,10 @@ class TaskAdmin(OrganisationScopedAdmin):
             for shift, _changed in formset.changed_objects:
                 services.shift_update(shift=shift, actor=request.user, starts_at=shift.starts_at,
                                       ends_at=shift.ends_at, capacity=shift.capacity)
-        except services.VolunteeringError as error:
+        except DomainError as error:
             # Only reachable when someone changed the shift since the form was checked.
             transaction.set_rollback(True)
-            self.message_user(request, _("Nothing was saved: %(error)s") % {"error": error}, messages.ERROR)
+            self.message_user(request, _("Nothing was saved: %(error)s") % {"error": error.message}, messages.ERROR)
         return None
 
     @admin.action(description=_("Publish selected tasks"))

@@ -6,7 +6,8 @@ view_shift ↔ Shift.objects.visible_to · change_shift / view_roster_shift ↔ 
 sign_up_shift ↔ Shift.objects.open_for_sign_up (for signed-in people) ·
 view_signup ↔ SignUp.objects.visible_to · view_contact_signup ↔ SignUp.objects.contact_visible_to ·
 view_certificate ↔ Certificate.objects.visible_to.
-The services check the state again under their locks; a rule answers what a page may offer.
+The state rules ask the services' ``check_…`` functions, which the services ask again under their
+locks; so a page offers what the service would do, and a refusal has the service's words.
 """
 import rules
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from stakeholders.rules import is_staff_of_organisation
 
 from .models import Certificate, Shift, SignUp, Task, VolunteerProfile
+from .services import check_cancel, check_offer_confirm, check_sign_up_open, refusal
 
 
 def _task_of(obj):
@@ -27,19 +29,6 @@ def _task_of(obj):
 
 
 @rules.predicate
-def is_organisation_staff(user, obj):
-    """Staff of the organisation the task, shift or sign-up belongs to."""
-    task = _task_of(obj)
-    return task is not None and is_staff_of_organisation(user, task.organisation)
-
-
-@rules.predicate
-def is_certificate_organisation_staff(user, certificate):
-    """Staff of the organisation that a certificate's hours were given to (they see it in the back office too)."""
-    return isinstance(certificate, Certificate) and is_staff_of_organisation(user, certificate.organisation)
-
-
-@rules.predicate
 def is_public_task(user, obj):
     task = _task_of(obj)
     return task is not None and task.status in Task.PUBLIC_STATUSES
@@ -47,7 +36,7 @@ def is_public_task(user, obj):
 
 @rules.predicate
 def is_open_for_sign_up(user, shift):
-    return isinstance(shift, Shift) and shift.is_open_for_sign_up(timezone.now())
+    return isinstance(shift, Shift) and refusal(check_sign_up_open, shift, timezone.now()) is None
 
 
 @rules.predicate
@@ -61,13 +50,12 @@ def is_own(user, obj):
 
 @rules.predicate
 def is_active_before_deadline(user, sign_up):
-    return (isinstance(sign_up, SignUp) and sign_up.is_active
-            and sign_up.shift.cancel_deadline > timezone.now())
+    return isinstance(sign_up, SignUp) and refusal(check_cancel, sign_up, timezone.now()) is None
 
 
 @rules.predicate
 def has_open_offer(user, sign_up):
-    return isinstance(sign_up, SignUp) and sign_up.is_offer_open(timezone.now())
+    return isinstance(sign_up, SignUp) and refusal(check_offer_confirm, sign_up, user, timezone.now()) is None
 
 
 @rules.predicate
@@ -78,15 +66,16 @@ def is_confirmed_and_started(user, sign_up):
 
 is_signed_in = rules.is_authenticated
 is_superuser = rules.is_superuser
-manages = is_superuser | is_organisation_staff
+# Tasks, shifts and sign-ups name their organisation (organisation_id, organisation_ids()).
+manages = is_superuser | is_staff_of_organisation
 
 # Tasks: anyone sees published and cancelled ones; drafts and changes are for the organisation's staff.
-rules.add_perm("volunteering.view_task", is_superuser | is_public_task | is_organisation_staff)
+rules.add_perm("volunteering.view_task", is_superuser | is_public_task | is_staff_of_organisation)
 rules.add_perm("volunteering.add_task", is_superuser | is_staff_of_organisation)  # object: the organisation
 rules.add_perm("volunteering.change_task", manages)
 
 # Shifts
-rules.add_perm("volunteering.view_shift", is_superuser | is_public_task | is_organisation_staff)
+rules.add_perm("volunteering.view_shift", is_superuser | is_public_task | is_staff_of_organisation)
 rules.add_perm("volunteering.change_shift", manages)
 rules.add_perm("volunteering.view_roster_shift", manages)
 rules.add_perm("volunteering.sign_up_shift", is_signed_in & is_open_for_sign_up)
@@ -99,6 +88,7 @@ rules.add_perm("volunteering.confirm_signup", is_own & has_open_offer)
 rules.add_perm("volunteering.mark_attendance_signup", manages & is_confirmed_and_started)
 
 # The volunteer's own things
-rules.add_perm("volunteering.view_certificate", is_superuser | is_own | is_certificate_organisation_staff)
+# A certificate's organisation is the one its hours were given to; its staff see it in the back office too.
+rules.add_perm("volunteering.view_certificate", is_superuser | is_own | is_staff_of_organisation)
 rules.add_perm("volunteering.issue_certificate", is_signed_in)  # object: the organisation; for oneself only
 rules.add_perm("volunteering.change_volunteerprofile", is_own)

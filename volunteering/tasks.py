@@ -1,8 +1,7 @@
 """Celery tasks: thin, idempotent wrappers over the services, run by beat (see CELERY_BEAT_SCHEDULE).
 
 They take no arguments and look at the state when they run, so a late or repeated run does the
-right thing. Enqueue them from a transaction with ``offers_expire.delay_on_commit()``, never
-``delay()``: a worker must not race the commit it is meant to see.
+right thing; nothing else enqueues them.
 """
 from celery import shared_task
 

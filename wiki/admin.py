@@ -81,7 +81,7 @@ class PageAdminForm(forms.ModelForm):
         try:
             services.check_owner(self.instance.space, owner)
         except services.WikiError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(error.message) from None
         return owner
 
 

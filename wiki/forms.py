@@ -1,7 +1,8 @@
 """Forms of the wiki pages. They only parse input; the services check the rules and write."""
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from coproduction.formatting import field_label
 
 from .models import Page, Revision
 
@@ -12,18 +13,14 @@ TEXT_HELP = _(
 )
 
 
-def _label(model, name):
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
 class PageForm(forms.Form):
     """Title, text and summary of an edit; ``base_revision`` is the revision the editor started from."""
 
-    title = forms.CharField(label=_label(Page, "title"), max_length=200, help_text=TITLE_HELP)
-    text = forms.CharField(label=_label(Revision, "text"), widget=forms.Textarea(attrs={"rows": 18}),
+    title = forms.CharField(label=field_label(Page, "title"), max_length=200, help_text=TITLE_HELP)
+    text = forms.CharField(label=field_label(Revision, "text"), widget=forms.Textarea(attrs={"rows": 18}),
                            help_text=TEXT_HELP, strip=False)
     summary = forms.CharField(
-        label=_label(Revision, "summary"), max_length=300, required=False,
+        label=field_label(Revision, "summary"), max_length=300, required=False,
         help_text=_("Optional. A few words about what you changed, for the history."),
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

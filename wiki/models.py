@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders import staff
 from stakeholders.models import Membership
 
 from .slugs import RESERVED_SPACE_SLUGS, slug_for
@@ -107,12 +108,13 @@ class Space(models.Model):
             return frozenset()
         cache = self.__dict__.setdefault("_roles_cache", {})
         if user.pk not in cache:
-            memberships = Membership.objects.approved().filter(user=user)
             if self.is_shared:
-                is_staff = memberships.filter(role=Membership.Role.STAFF).exists()
-                cache[user.pk] = frozenset({"member", *(["staff"] if is_staff else [])})
+                cache[user.pk] = frozenset({"member", *(["staff"] if staff.is_staff_anywhere(user) else [])})
             else:
-                roles = set(memberships.filter(organisation_id=self.organisation_id).values_list("role", flat=True))
+                # One query answers both: any approved role makes a member, the staff role (as
+                # stakeholders.staff counts it) makes staff.
+                roles = set(Membership.objects.approved().filter(user=user, organisation_id=self.organisation_id)
+                            .values_list("role", flat=True))
                 cache[user.pk] = frozenset(roles | ({"member"} if roles else set()))
         return cache[user.pk]
 

@@ -9,11 +9,11 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.admin_tools import form_page
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
 from ..models import Evaluation, Implementation, ImplementationUpdate
-from .common import _form_page
 
 
 class UpdateForm(forms.Form):
@@ -113,7 +113,7 @@ class ImplementationAdmin(OrganisationScopedAdmin):
             (_("Status"), implementation.get_status_display()),
             (_("Progress (%)"), implementation.progress),
         ]
-        return _form_page(self, request, obj=implementation, form=form, facts=facts,
+        return form_page(self, request, obj=implementation, form=form, facts=facts,
                           title=_("Post a progress update"), submit_label=_("Publish the update"))
 
 

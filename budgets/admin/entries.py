@@ -9,11 +9,12 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.admin_tools import form_page
+from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
 from ..models import Entry, Phase, Process
-from .common import _form_page
 from .processes import _run_by_staff
 
 
@@ -111,8 +112,8 @@ class EntryAdmin(ScopedByProcessAdmin):
             try:
                 services.entry_review(entry=entry, actor=request.user, feasible=data["feasible"],
                                       reason=data["reason"], final_cost=data["final_cost"])
-            except services.BudgetError as error:
-                form.add_error(self._review_error_field(entry, data), str(error))
+            except DomainError as error:
+                form.add_error(self._review_error_field(entry, data), error.message)
             else:
                 self.log_change(request, entry, [{"changed": {"fields": ["feasibility", "final_cost",
                                                                          "feasibility_reason"]}}])
@@ -129,8 +130,8 @@ class EntryAdmin(ScopedByProcessAdmin):
             (_("Total budget (€)"), entry.process.total_amount),
             (_("Review so far"), entry.get_feasibility_display()),
         ]
-        return _form_page(self, request, obj=entry, form=form, facts=facts, title=_("Review a proposal"),
-                          submit_label=_("Save the review"))
+        return form_page(self, request, form, obj=entry, facts=facts, title=_("Review a proposal"),
+                         submit_label=_("Save the review"))
 
     @staticmethod
     def _review_error_field(entry, data):

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.admin_tools import refuse_in_admin
+from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin
 from stakeholders.models import Organisation
 
@@ -159,8 +161,8 @@ class ProcessAdmin(OrganisationScopedAdmin):
             return
         try:
             services.phase_move(process=process, actor=request.user, to_phase=due)
-        except services.BudgetError as error:
-            self.message_user(request, str(error), messages.WARNING)
+        except DomainError as error:
+            refuse_in_admin(self, request, error, messages.WARNING)
         else:
             self.message_user(request, _("Its dates say it is already in the phase “%(phase)s”; it was moved there.")
                               % {"phase": Phase(due).label}, messages.INFO)
@@ -199,8 +201,8 @@ class ProcessAdmin(OrganisationScopedAdmin):
     def _move(self, request, process, to_phase, prefix=""):
         try:
             moved = services.phase_move(process=process, actor=request.user, to_phase=to_phase)
-        except services.BudgetError as error:
-            self.message_user(request, f"{prefix}{error}", messages.ERROR)
+        except DomainError as error:
+            refuse_in_admin(self, request, error, prefix=prefix)
             return False
         self.log_change(request, moved, [{"changed": {"fields": ["phase"]}}])
         self.message_user(request, _("“%(title)s” is now in the phase “%(phase)s”.")

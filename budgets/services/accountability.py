@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
 from proposals.models import Follow, Pledge, Proposal, Support
-from proposals.services import is_staff_of, proposal_record_decision
+from proposals.services import proposal_record_decision
+from stakeholders.staff import is_staff_of
 from stakeholders.models import Membership
 
 from ..models import Ballot, Evaluation, Implementation, ImplementationUpdate

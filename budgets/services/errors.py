@@ -1,2 +1,6 @@
-class BudgetError(Exception):
-    """A change the rules refuse; the message is shown to the person."""
+"""The refusal of participatory budgets."""
+from coproduction.errors import DomainError
+
+
+class BudgetError(DomainError):
+    """A change the rules of participatory budgets refuse; the message is shown to the person."""

@@ -6,16 +6,21 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coproduction.modes import Delivery, Planning
 from notifications.services import activity_record
 from proposals.models import Proposal
 from proposals.services import ProposalError, proposal_create, proposal_record_decision
+from stakeholders.staff import require_staff
 
 from ..models import PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process, ProcessFollow
-from .common import lock_process, staff_of_process
 from ..money import amount
+from .common import lock_process
 from .errors import BudgetError
+
+
+STAFF_ONLY = gettext_lazy("Only staff of the organisations running this budget can do this.")
 
 
 def phases_advance(now=None):
@@ -42,8 +47,7 @@ def phase_move(*, process, actor, to_phase, now=None):
     """Staff move a process on by hand (never back); the dates follow, so the schedule agrees."""
     now = now or timezone.now()
     process = lock_process(process)
-    if not staff_of_process(actor, process):
-        raise BudgetError(_("Only staff of the organisations running this budget can do this."))
+    require_staff(actor, process, STAFF_ONLY)
     if to_phase not in PHASE_ORDER or PHASE_ORDER.index(to_phase) <= PHASE_ORDER.index(process.phase):
         raise BudgetError(_("A budget can only move on to a later phase."))
     for phase in PHASE_ORDER[PHASE_ORDER.index(process.phase) + 1:PHASE_ORDER.index(to_phase) + 1]:
@@ -114,8 +118,7 @@ def entry_review(*, entry, actor, feasible, reason="", final_cost=None, now=None
     process = Process.objects.select_for_update(no_key=True).get(pk=entry.process_id)
     entry = Entry.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=entry.pk)
     entry.process = process
-    if not staff_of_process(actor, process):
-        raise BudgetError(_("Only staff of the organisations running this budget can do this."))
+    require_staff(actor, process, STAFF_ONLY)
     if process.phase not in (Phase.COLLECTING, Phase.REVIEW):
         raise BudgetError(_("Proposals can only be reviewed before voting starts."))
     reason = (reason or "").strip()

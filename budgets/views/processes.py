@@ -2,11 +2,9 @@
 proposal, following it, and its results (page, CSV and JSON). Every change goes through budgets.services;
 the results pages read what results_publish stored and never count again.
 """
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import Http404
@@ -14,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
+from coproduction.errors import DomainError
 from coproduction.exports import CSV_TYPE, JSON_TYPE, absolute_url_maker, csv_lines, download, json_document
+from coproduction.web import signed_in_post
 from stakeholders.models import Organisation
 
 from .. import services
@@ -42,15 +42,8 @@ def _page(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def signed_in_post(view):
-    """POST only; someone not signed in is sent to sign in and comes back to the process."""
-    @require_POST
-    @wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(reverse("budgets:detail", args=[slug]))
-        return view(request, slug, *args, **kwargs)
-    return wrapper
+def _process_page(slug):
+    return reverse("budgets:detail", args=[slug])
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -126,8 +119,8 @@ def propose(request, slug):
         if form.is_valid():
             try:
                 entry = services.entry_submit(process=process, author=request.user, **form.submit_data())
-            except services.BudgetError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _(
                     "Thank you! Your proposal is part of “%(budget)s”. Staff will check it during the review; "
@@ -143,7 +136,7 @@ def propose(request, slug):
 
 # --- following ------------------------------------------------------------------------------------
 
-@signed_in_post
+@signed_in_post(_process_page)
 def follow(request, slug):
     process = _process_or_404(slug)
     services.process_follow(process=process, user=request.user)
@@ -151,7 +144,7 @@ def follow(request, slug):
     return redirect(process)
 
 
-@signed_in_post
+@signed_in_post(_process_page)
 def unfollow(request, slug):
     process = _process_or_404(slug)
     services.process_unfollow(process=process, user=request.user)

@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coproduction.errors import DomainError
+
 from .. import services
 from ..models import PHASE_ORDER, Ballot, Entry, Phase, Pick, Process
 from ..money import amount_formatter
@@ -193,8 +195,8 @@ def ballot(request, slug):
     district = form.cleaned_data["district"].strip()
     try:
         services.ballot_set_picks(process=process, user=request.user, entry_ids=form.entry_ids, district=district)
-    except services.BudgetError as refusal:
-        return _render(request, process, status=400, form=form, error=str(refusal),
+    except DomainError as refusal:
+        return _render(request, process, status=400, form=form, error=refusal.message,
                        error_field=_error_field(request.user, process, district))
     if form.entry_ids:
         messages.success(request, _("Your choice is saved. It counts once you confirm your vote below."))
@@ -210,7 +212,7 @@ def ballot_confirm(request, slug):
         return redirect_to_login(reverse("budgets:ballot", args=[slug]))
     try:
         services.ballot_confirm(process=process, user=request.user)
-    except services.BudgetError as refusal:
-        return _render(request, process, status=400, error=str(refusal), error_field="confirm")
+    except DomainError as refusal:
+        return _render(request, process, status=400, error=refusal.message, error_field="confirm")
     messages.success(request, _("Your vote is counted. Thank you for taking part."))
     return redirect("budgets:ballot", slug)

@@ -1,37 +1,19 @@
 """What the proposals back office shares: small form pages, bulk actions, scoping and assisted entries."""
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.admin_tools import form_page, refuse_in_admin
+from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
 from ..models import Proposal
-from .forms import FORM_PAGE, HideForm
-
-
-def _form_page(modeladmin, request, form, title, submit_label, objects=None, label=str):
-    """Renders a small form inside the admin: an action's second step or an assisted entry."""
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "opts": modeladmin.model._meta,
-        "title": title,
-        "form": form,
-        "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}, model_admin=modeladmin),
-        "submit_label": submit_label,
-        "selected": None if objects is None else [(obj.pk, label(obj)) for obj in objects],
-        "action": request.POST.get("action", "") if objects is not None else "",
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "changelist_url": reverse(f"admin:proposals_{modeladmin.model._meta.model_name}_changelist"),
-        "media": modeladmin.media + form.media,
-    }
-    return TemplateResponse(request, FORM_PAGE, context)
+from .forms import HideForm
 
 
 def _bound_action_form(request, form_class):
@@ -45,8 +27,8 @@ def _apply_each(modeladmin, request, objects, change, done_message, label=str):
     for obj in objects:
         try:
             change(obj)
-        except services.ProposalError as error:
-            modeladmin.message_user(request, f"{label(obj)}: {error}", messages.WARNING)
+        except DomainError as error:
+            refuse_in_admin(modeladmin, request, error, messages.WARNING, prefix=f"{label(obj)}: ")
         else:
             done += 1
     modeladmin.message_user(request, done_message(done), messages.SUCCESS if done else messages.INFO)
@@ -56,7 +38,7 @@ def _apply_each(modeladmin, request, objects, change, done_message, label=str):
 def hide(modeladmin, request, queryset):
     form = _bound_action_form(request, HideForm)
     if not form.is_bound or not form.is_valid():
-        return _form_page(modeladmin, request, form, _("Hide content"), _("Hide"), objects=queryset)
+        return form_page(modeladmin, request, form, title=_("Hide content"), submit_label=_("Hide"), objects=queryset)
     _apply_each(
         modeladmin, request, queryset,
         lambda obj: services.content_set_hidden(
@@ -118,13 +100,13 @@ class AssistedEntryAdmin:
         if form.is_bound and form.is_valid():
             try:
                 obj = self.assisted_create(request, form.cleaned_data)
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 self.log_addition(request, obj, [{"added": {}}])
                 self.message_user(request, _("Entered on behalf of the participant."), messages.SUCCESS)
                 return HttpResponseRedirect(reverse(f"admin:proposals_{self.model._meta.model_name}_changelist"))
-        return _form_page(self, request, form, self.assisted_title, _("Save"))
+        return form_page(self, request, form, title=self.assisted_title, submit_label=_("Save"))
 
 
 def _excerpt(text, length=80):

@@ -8,7 +8,6 @@ from .. import services
 from ..models import Call, Channel, Proposal, Support
 
 
-FORM_PAGE = "admin/form_page.html"  # shared with budgets.admin
 OFFLINE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
 # The statuses staff may move a proposal to; author moves (publish, withdraw) stay on the site.
 STAFF_TARGETS = [

@@ -4,10 +4,12 @@ from django.contrib.admin import helpers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.admin_tools import form_page
+
 from .. import services
 from ..models import Comment, Pledge, Proposal, Report, StatusChange, Support
 from .common import (
-    AssistedEntryAdmin, ScopedChildAdmin, _apply_each, _bound_action_form, _excerpt, _form_page, hide, unhide,
+    AssistedEntryAdmin, ScopedChildAdmin, _apply_each, _bound_action_form, _excerpt, hide, unhide,
 )
 from .forms import AssistedCommentForm, AssistedSupportForm, HideForm
 
@@ -147,8 +149,8 @@ class ReportAdmin(ScopedChildAdmin):
     def hide_content(self, request, queryset):
         form = _bound_action_form(request, HideForm)
         if not form.is_bound or not form.is_valid():
-            return _form_page(self, request, form, _("Hide the reported content"), _("Hide"),
-                              objects=queryset.select_related("proposal", "comment"), label=self.reported_content)
+            return form_page(self, request, form, title=_("Hide the reported content"), submit_label=_("Hide"),
+                             objects=queryset.select_related("proposal", "comment"), label=self.reported_content)
         self._decide(request, queryset, hide=True, reason=form.cleaned_data["reason"])
         return None
 

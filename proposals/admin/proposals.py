@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.admin_tools import form_page
+from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
 
 from .. import services
 from ..models import Call, Category, Proposal, StatusChange, forget_mode_counts
-from .common import _apply_each, _bound_action_form, _form_page, hide, unhide
+from .common import _apply_each, _bound_action_form, hide, unhide
 from .forms import AssistedProposalForm, StatusChangeForm
 
 
@@ -87,14 +89,15 @@ class ProposalAdmin(OrganisationScopedAdmin):
             data = dict(form.cleaned_data)
             try:
                 proposal = services.proposal_create(author=None, publish=True, entered_by=request.user, **data)
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 self.log_addition(request, proposal, [{"added": {}}])
                 self.message_user(request, _("The proposal was entered on behalf of the participant and published."),
                                   messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:proposals_proposal_changelist"))
-        return _form_page(self, request, form, _("Enter a proposal on behalf of a participant"), _("Publish"))
+        return form_page(self, request, form, title=_("Enter a proposal on behalf of a participant"),
+                         submit_label=_("Publish"))
 
     # Only platform operators delete proposals, and only here; the matrix and the list totals then
     # count them no more.
@@ -110,8 +113,8 @@ class ProposalAdmin(OrganisationScopedAdmin):
     def change_status(self, request, queryset):
         form = _bound_action_form(request, StatusChangeForm)
         if not form.is_bound or not form.is_valid():
-            return _form_page(self, request, form, _("Change status with a public response"), _("Change status"),
-                              objects=queryset.select_related("organisation"))
+            return form_page(self, request, form, title=_("Change status with a public response"),
+                             submit_label=_("Change status"), objects=queryset.select_related("organisation"))
         _apply_each(
             self, request, queryset.select_related("organisation"),
             lambda proposal: services.proposal_set_status(

@@ -1,7 +1,7 @@
 """Every change to proposals and what people do with them. Views, admin and tasks call these."""
-from .common import ProposalError, is_staff_of
+from .common import ProposalError
 from .lifecycle import (
-    TRANSITIONS, proposal_create, proposal_record_decision, proposal_set_status, proposal_update,
+    TRANSITIONS, author_moves, check_author_move, proposal_create, proposal_record_decision, proposal_set_status, proposal_update,
 )
 from .moderation import content_set_hidden, report_create, report_decide
 from .participation import (
@@ -11,7 +11,7 @@ from .participation import (
 
 
 __all__ = [
-    "TRANSITIONS", "ProposalError", "comment_create", "comment_edit", "content_set_hidden", "is_staff_of",
+    "TRANSITIONS", "ProposalError", "author_moves", "check_author_move", "comment_create", "comment_edit", "content_set_hidden",
     "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
     "report_decide",

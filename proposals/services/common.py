@@ -1,21 +1,16 @@
-"""What every proposals service shares: the refusal, the staff check, assisted entries, the search text."""
+"""What every proposals service shares: the refusal, assisted entries, the search text."""
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from coproduction.errors import DomainError
+from stakeholders.staff import is_staff_of
 
 from ..models import Channel, Proposal
 
 
 class ProposalError(DomainError):
     """A change the rules refuse; the message is shown to the person."""
-
-
-def is_staff_of(user, organisation):
-    return user.is_authenticated and (
-        user.is_superuser or user.has_perm("stakeholders.manage_organisation", organisation)
-    )
 
 
 def _update_search_vector(proposal):

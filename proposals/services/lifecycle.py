@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
+from stakeholders.staff import is_staff_of
 
 from ..models import Channel, Follow, Proposal, StatusChange, forget_mode_counts
-from .common import ProposalError, _check_assisted, _update_search_vector, is_staff_of
+from .common import ProposalError, _check_assisted, _update_search_vector
 
 
 S = Proposal.Status
@@ -74,6 +75,19 @@ def proposal_update(*, proposal, user, **fields):
     _update_search_vector(proposal)
     forget_mode_counts()
     return proposal
+
+
+def author_moves(proposal, user):
+    """The statuses ``user`` may move the proposal to as its author now (none for anyone else)."""
+    if not user.is_authenticated or proposal.author_id != user.pk:
+        return []
+    return [to for to, who in TRANSITIONS[proposal.status].items() if who == "author"]
+
+
+def check_author_move(*, proposal, actor, to_status):
+    """Refuses unless this is a move the author makes, asked by the author (the page offers no other)."""
+    if to_status not in author_moves(proposal, actor):
+        raise ProposalError(_("You cannot change the status of this proposal."))
 
 
 @transaction.atomic

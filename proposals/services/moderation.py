@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
+from stakeholders.staff import is_staff_of
 
 from ..models import Proposal, Report, forget_mode_counts
-from .common import ProposalError, is_staff_of
+from .common import ProposalError
 
 
 @transaction.atomic

@@ -4,74 +4,84 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+from coproduction.web import signed_in_post
 
 from .. import services
 from ..forms import CommentEditForm, CommentForm, PledgeForm, ReplyForm, ReportForm
 from ..models import Comment, Proposal
-from ..rules import is_author
-from .detail import _visible_proposal, allowed, render_detail, reply_auto_id, signed_in_post
+from .detail import _visible_proposal, render_detail, reply_auto_id
 
 
-@signed_in_post
+def _proposal_page(pk):
+    return reverse("proposals:detail", args=[pk])
+
+
+@signed_in_post(_proposal_page)
 def support_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "support_proposal", proposal):
+    if not allowed(request.user, "proposals.support_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
         services.proposal_support(proposal=proposal, user=request.user)
-    except services.ProposalError as error:
-        return render_detail(request, pk, status=400, error=str(error))
+    except DomainError as error:
+        return render_detail(request, pk, status=400, error=error.message)
     messages.success(request, _("Thank you for your support. You now follow this proposal."))
     return redirect(proposal)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def unsupport_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "support_proposal", proposal):
+    if not allowed(request.user, "proposals.support_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("This proposal cannot be supported in its current state."))
     try:
         services.proposal_unsupport(proposal=proposal, user=request.user)
-    except services.ProposalError as error:
-        return render_detail(request, pk, status=400, error=str(error))
+    except DomainError as error:
+        return render_detail(request, pk, status=400, error=error.message)
     messages.success(request, _("You have withdrawn your support."))
     return redirect(proposal)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def follow_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "follow_proposal", proposal):
+    if not allowed(request.user, "proposals.follow_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_follow(proposal=proposal, user=request.user)
     messages.success(request, _("You now follow this proposal and will hear about its progress."))
     return redirect(proposal)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def unfollow_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "follow_proposal", proposal):
+    if not allowed(request.user, "proposals.follow_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be followed yet."))
     services.proposal_unfollow(proposal=proposal, user=request.user)
     messages.success(request, _("You no longer follow this proposal."))
     return redirect(proposal)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def status_view(request, pk):
     """The author publishes a draft or withdraws the proposal; staff decide in the back office."""
     proposal = _visible_proposal(request, pk)
     to_status = request.POST.get("to_status", "")
-    if not is_author(request.user, proposal) or services.TRANSITIONS[proposal.status].get(to_status) != "author":
-        return render_detail(request, pk, status=403, error=_("You cannot change the status of this proposal."))
+    try:
+        services.check_author_move(proposal=proposal, actor=request.user, to_status=to_status)
+    except DomainError as error:
+        return render_detail(request, pk, status=403, error=error.message)
     try:
         services.proposal_set_status(proposal=proposal, actor=request.user, to_status=to_status)
-    except services.ProposalError as error:
-        return render_detail(request, pk, status=400, error=str(error))
+    except DomainError as error:
+        return render_detail(request, pk, status=400, error=error.message)
     if to_status == Proposal.Status.PUBLISHED:
         messages.success(request, _("Your proposal is published. Everyone can now read, support and discuss it."))
     else:
@@ -79,11 +89,11 @@ def status_view(request, pk):
     return redirect(proposal)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def comment_view(request, pk):
     """A comment, or a reply when the form names the comment it answers."""
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "comment_proposal", proposal):
+    if not allowed(request.user, "proposals.comment_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal is not open for comments."))
     parent = None
     raw_parent = request.POST.get("parent", "")
@@ -99,8 +109,8 @@ def comment_view(request, pk):
             comment = services.comment_create(
                 proposal=proposal, author=request.user, text=form.cleaned_data["text"], parent=parent
             )
-        except services.ProposalError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            error.add_to_form(form)
         else:
             messages.success(
                 request, _("Your reply has been published.") if parent else _("Your comment has been published.")
@@ -111,17 +121,17 @@ def comment_view(request, pk):
     return render_detail(request, pk, status=400, comment_form=form)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def pledge_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "pledge_proposal", proposal):
+    if not allowed(request.user, "proposals.pledge_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal is not open for pledges."))
     form = PledgeForm(request.POST)
     if form.is_valid():
         try:
             services.pledge_create(proposal=proposal, user=request.user, **form.cleaned_data)
-        except services.ProposalError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            error.add_to_form(form)
         else:
             messages.success(
                 request, _("Thank you for your pledge. The people behind this proposal can now count on it.")
@@ -130,17 +140,17 @@ def pledge_view(request, pk):
     return render_detail(request, pk, status=400, pledge_form=form)
 
 
-@signed_in_post
+@signed_in_post(_proposal_page)
 def report_view(request, pk):
     proposal = _visible_proposal(request, pk)
-    if not allowed(request.user, "report_proposal", proposal):
+    if not allowed(request.user, "proposals.report_proposal", proposal):
         return render_detail(request, pk, status=403, error=_("This proposal cannot be reported."))
     form = ReportForm(request.POST, auto_id="id_report_%s")
     if form.is_valid():
         try:
             services.report_create(reporter=request.user, reason=form.cleaned_data["reason"], proposal=proposal)
-        except services.ProposalError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            error.add_to_form(form)
         else:
             messages.success(request, _("Thank you. Staff of the organisation will look at your report."))
             return redirect(proposal)
@@ -156,7 +166,7 @@ def _comment_of(request, pk, comment_pk):
 @login_required
 def comment_report_view(request, pk, comment_pk):
     proposal, comment = _comment_of(request, pk, comment_pk)
-    if not allowed(request.user, "report_proposal", proposal):
+    if not allowed(request.user, "proposals.report_proposal", proposal):
         raise PermissionDenied
     form = ReportForm(request.POST or None)
     if request.method == "POST":
@@ -165,8 +175,8 @@ def comment_report_view(request, pk, comment_pk):
                 services.report_create(
                     reporter=request.user, reason=form.cleaned_data["reason"], proposal=proposal, comment=comment
                 )
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Thank you. Staff of the organisation will look at your report."))
                 return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
@@ -180,15 +190,15 @@ def comment_report_view(request, pk, comment_pk):
 @login_required
 def comment_edit_view(request, pk, comment_pk):
     proposal, comment = _comment_of(request, pk, comment_pk)
-    if not allowed(request.user, "change_comment", comment):
+    if not allowed(request.user, "proposals.change_comment", comment):
         raise PermissionDenied
     form = CommentEditForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.comment_edit(comment=comment, user=request.user, text=form.cleaned_data["text"])
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Your comment has been changed."))
                 return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")

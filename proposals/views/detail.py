@@ -1,32 +1,21 @@
 """The proposal page: the proposal, its comments and pledges, and what the visitor may do there."""
 from datetime import timedelta
-from functools import wraps
-
-import rules
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from coproduction.permissions import allowed
 from stakeholders.models import Organisation
 
 from .. import services
 from ..forms import CommentForm, PledgeForm, ReplyForm, ReportForm
 from ..models import Comment, Follow, Pledge, Proposal, Support
-from ..rules import is_author
 
 
 PLEDGES_SHOWN = 50
-
-
-def allowed(user, permission, obj=None):
-    """Tests the named rule itself, so a superuser gets no shortcut past a proposal's state."""
-    return rules.has_perm(f"proposals.{permission}", user, obj)
 
 
 def comment_threads(comments):
@@ -83,7 +72,7 @@ def _visible_proposal(request, pk, queryset=None):
     """The proposal if this person may see it; drafts are 404 for everyone but their author."""
     proposal = get_object_or_404(queryset if queryset is not None else Proposal.objects.select_related("organisation"),
                                  pk=pk)
-    if not allowed(request.user, "view_proposal", proposal):
+    if not allowed(request.user, "proposals.view_proposal", proposal):
         raise Http404
     return proposal
 
@@ -98,17 +87,14 @@ def _detail_context(request, proposal, *, comment_form=None, reply_form=None, re
         )
     )
     threads = comment_threads(comments)
-    can = {verb: allowed(user, f"{verb}_proposal", proposal)
+    can = {verb: allowed(user, f"proposals.{verb}_proposal", proposal)
            for verb in ("change", "support", "follow", "comment", "pledge", "report")}
     if can["comment"]:
         for thread in threads:
             thread.reply_form = reply_form if reply_to == thread.pk else ReplyForm(
                 auto_id=reply_auto_id(thread.pk), initial={"parent": thread.pk}
             )
-    author_moves = (
-        [to for to, who in services.TRANSITIONS[proposal.status].items() if who == "author"]
-        if is_author(user, proposal) else []
-    )
+    author_moves = services.author_moves(proposal, user)
     return {
         "proposal": proposal,
         "cell": proposal.cell,
@@ -143,14 +129,3 @@ def render_detail(request, pk, *, status, error=None, **forms):
     proposal = _visible_proposal(request, pk, _page_queryset(request.user))
     return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal, **forms),
                   status=status)
-
-
-def signed_in_post(view):
-    """POST only; someone not signed in is sent to sign in and comes back to the proposal."""
-    @require_POST
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(reverse("proposals:detail", args=[pk]))
-        return view(request, pk, *args, **kwargs)
-    return wrapper

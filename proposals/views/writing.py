@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coproduction.errors import DomainError
 from coproduction.modes import CELLS
+from coproduction.permissions import allowed
 
 from .. import services
 from ..forms import ModeForm, ProposalForm
 from ..models import Call, Proposal
-from .detail import _visible_proposal, allowed, render_detail
+from .detail import _visible_proposal, render_detail
 
 
 def _call_from_query(request):
@@ -23,7 +25,7 @@ def _call_from_query(request):
 
 @login_required
 def proposal_create_view(request):
-    if not allowed(request.user, "add_proposal"):
+    if not allowed(request.user, "proposals.add_proposal"):
         raise PermissionDenied
     if request.method == "POST":
         form, mode_form = ProposalForm(request.POST), ModeForm(request.POST)
@@ -33,8 +35,8 @@ def proposal_create_view(request):
                 proposal = services.proposal_create(
                     author=request.user, publish=publish, **form.cleaned_data, **mode_form.cleaned_data
                 )
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 if publish:
                     messages.success(request, _("Your proposal is published. Thank you!"))
@@ -54,7 +56,7 @@ def proposal_create_view(request):
 @login_required
 def proposal_edit_view(request, pk):
     proposal = _visible_proposal(request, pk, Proposal.objects.select_related("organisation", "call"))
-    if not allowed(request.user, "change_proposal", proposal):
+    if not allowed(request.user, "proposals.change_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("Only the author can edit this proposal, and only until review starts."))
     if request.method == "POST":
@@ -65,8 +67,8 @@ def proposal_edit_view(request, pk):
                 services.proposal_update(
                     proposal=proposal, user=request.user, **form.cleaned_data, **mode_form.cleaned_data
                 )
-            except services.ProposalError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(proposal)

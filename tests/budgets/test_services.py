@@ -12,6 +12,7 @@ from budgets.models import (
     PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Evaluation, Implementation, ImplementationUpdate, Phase, Pick, Process,
     ProcessFollow,
 )
+from coproduction.errors import DomainError
 from notifications.models import Activity
 from proposals import services as proposal_services
 from proposals.models import Follow, Proposal, StatusChange
@@ -27,7 +28,7 @@ I = Implementation.Status
 
 
 def refused(message):
-    return pytest.raises(BudgetError, match=f"^{re.escape(message)}$")
+    return pytest.raises(DomainError, match=f"^{re.escape(message)}$")  # BudgetError, or NotPermitted
 
 
 def submit(process, author=None, **overrides):

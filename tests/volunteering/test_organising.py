@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from coproduction.errors import NotPermitted
 from notifications.models import Activity
 from proposals.models import Proposal
 from tests.proposals.factories import ProposalFactory
@@ -86,7 +87,7 @@ def test_a_link_stays_valid_when_the_proposal_completes(organisation, staff):
 
 def test_only_staff_of_the_organisation_create_and_change_tasks(organisation, other_staff, person, staff):
     for actor in (other_staff, person):
-        with pytest.raises(services.VolunteeringError, match="Only staff of the organisation"):
+        with pytest.raises(NotPermitted, match="Only staff of the organisation"):
             create_task(organisation, actor)
     task = create_task(organisation, staff)
     refused("Only staff of the organisation", lambda: services.task_update(task=task, actor=other_staff, title="X"))

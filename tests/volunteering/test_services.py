@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from coproduction.errors import DomainError
 from notifications.models import Activity
 from tests.stakeholders.factories import MembershipFactory
 from volunteering import services
@@ -23,7 +24,6 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 S = SignUp.Status
-VolunteeringError = services.VolunteeringError
 
 
 def verbs(obj=None):
@@ -37,7 +37,7 @@ def refused(message, action):
               list(Shift.objects.order_by("pk").values_list("capacity", "confirmed_count", "offered_count",
                                                             "waitlist_count", "next_waitlist_number")),
               list(SignUp.objects.order_by("pk").values_list("status", "offer_expires_at")))
-    with pytest.raises(VolunteeringError) as error:
+    with pytest.raises(DomainError) as error:  # VolunteeringError, or NotPermitted for a missing right
         action()
     assert message in str(error.value)
     after = (SignUp.objects.count(), Activity.objects.count(),

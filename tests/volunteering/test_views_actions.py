@@ -112,7 +112,7 @@ def test_sign_up_after_closing_is_refused(client, shift, person):
     before = snapshot()
     response = post(client, sign_up_url(shift))
     assert response.status_code == 403
-    assert "Sign-up for this shift closed on" in response.text
+    assert "Sign-up closed 2 hours before this shift starts." in response.text
     assert snapshot() == before
 
 
@@ -121,7 +121,7 @@ def test_sign_up_for_a_past_shift_is_refused(client, shift, person):
     client.force_login(person)
     before = snapshot()
     response = post(client, sign_up_url(shift))
-    assert response.status_code == 403 and "This shift is over." in response.text
+    assert response.status_code == 403 and "This shift has already started or is over." in response.text
     assert snapshot() == before
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from coproduction.errors import NotPermitted
 from notifications.models import Activity
 from stakeholders import services as stakeholder_services
 from tests.stakeholders.factories import MembershipFactory, UserFactory
@@ -222,11 +223,11 @@ def test_a_too_long_summary_is_refused(space, member):
 def test_people_who_may_not_edit_are_refused(space, page):
     outsider = UserFactory()
     before = state(space)
-    with pytest.raises(services.WikiError, match="may not change"):
+    with pytest.raises(NotPermitted, match="may not change"):
         services.page_create(space=space, author=outsider, title="Fremd", text="x")
-    with pytest.raises(services.WikiError, match="may not change"):
+    with pytest.raises(NotPermitted, match="may not change"):
         services.page_save_revision(page=page, author=outsider, base_number=1, text="x")
-    with pytest.raises(services.WikiError, match="may not change"):
+    with pytest.raises(NotPermitted, match="may not change"):
         services.page_revert(page=page, revision=page.current_revision, actor=outsider, base_number=1)
     assert state(space) == before
 
@@ -298,7 +299,7 @@ def test_deactivated_owners_count_as_gone(space):
 
 
 def test_handover_is_for_staff_and_to_members(space, organisation, staff, member, page):
-    with pytest.raises(services.WikiError, match="Only staff"):
+    with pytest.raises(NotPermitted, match="Only staff"):
         services.pages_hand_over(space=space, pages=[page], owner=member, actor=member)
     with pytest.raises(services.WikiError, match="must hold a role"):
         services.pages_hand_over(space=space, pages=[page], owner=UserFactory(), actor=staff)
@@ -333,9 +334,9 @@ def test_outsiders_cannot_watch_members_only_spaces(organisation):
     space = SpaceFactory(organisation=organisation, visibility=Space.Visibility.MEMBERS)
     page = PageFactory(space=space)
     outsider = UserFactory()
-    with pytest.raises(services.WikiError):
+    with pytest.raises(NotPermitted):
         services.page_watch(page=page, user=outsider)
-    with pytest.raises(services.WikiError):
+    with pytest.raises(NotPermitted):
         services.space_watch(space=space, user=outsider)
     assert not Watch.objects.exists()
 

@@ -57,15 +57,9 @@ class ShiftQuerySet(models.QuerySet):
     def full(self):
         return self.filter(confirmed_count__gte=F("capacity") - F("offered_count"))
 
-    def annotate_free_places(self):
-        return self.annotate(free_places=F("capacity") - F("confirmed_count") - F("offered_count"))
-
     def in_period(self, start=None, end=None):
         """Shifts starting within the local dates [start, end]; either bound may be None."""
         return self.filter(**period_bounds("starts_at", start, end))
-
-    def overlapping(self, starts_at, ends_at):
-        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
     def fitting_availability(self, user):
         """Shifts that start and end on one local day inside one of the person's availability slots."""
@@ -184,6 +178,10 @@ class Shift(models.Model):
     @property
     def is_cancelled(self):
         return self.cancelled_at is not None
+
+    def organisation_ids(self):
+        """Whose staff manage this shift (see stakeholders.staff): its task's organisation."""
+        return [self.task.organisation_id]
 
     @property
     def cancel_deadline(self):

@@ -80,8 +80,12 @@ class SignUpQuerySet(models.QuerySet):
             When(status=SignUp.Status.WAITLISTED, then=Subquery(ahead)), default=None, output_field=IntegerField(),
         ))
 
-    def expired_offers(self, now=None):
-        return self.filter(status=SignUp.Status.OFFERED, offer_expires_at__lte=_now(now))
+    def clashing_with(self, shift):
+        """Places held on shifts at the same time as ``shift``; flexible windows never clash."""
+        return self.holding().filter(
+            shift__task__is_flexible=False, shift__cancelled_at__isnull=True,
+            shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at,
+        )
 
     def reminder_due(self, now=None):
         """Confirmed sign-ups not yet reminded whose shift starts within the next 24 hours."""
@@ -189,6 +193,10 @@ class SignUp(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    def organisation_ids(self):
+        """Whose staff see and manage this sign-up (see stakeholders.staff): its task's organisation."""
+        return [self.shift.task.organisation_id]
 
     def is_offer_open(self, now=None):
         return self.status == self.Status.OFFERED and self.offer_expires_at > _now(now)

@@ -2,27 +2,21 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coproduction.errors import DomainError
 from stakeholders.models import User
 
 
-class VolunteeringError(Exception):
-    """A change the rules refuse; the message is shown to the person.
-
-    ``field_errors`` maps form field names to messages when the refusal is about one field, so
-    a form can show the message at that field.
-    """
-
-    def __init__(self, message, field_errors=None):
-        super().__init__(message)
-        self.field_errors = field_errors or {}
+class VolunteeringError(DomainError):
+    """A change the rules of volunteering refuse; the message is shown to the person, at its fields if any."""
 
 
-def require_staff(actor, organisation):
-    """Refuses unless ``actor`` is staff of ``organisation`` (or a platform operator)."""
-    if actor is None or not actor.is_authenticated:
-        raise VolunteeringError(_("Only staff of the organisation can do this."))
-    if not (actor.is_superuser or actor.has_perm("stakeholders.manage_organisation", organisation)):
-        raise VolunteeringError(_("Only staff of the organisation can do this."))
+def refusal(check, *args):
+    """The words with which ``check`` (one of the ``check_…`` functions) refuses, or None if it lets it through."""
+    try:
+        check(*args)
+    except DomainError as error:
+        return error.message
+    return None
 
 
 def require_signed_in(user):

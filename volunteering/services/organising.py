@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.services import activity_record
+from stakeholders.staff import require_staff
 
 from ..models import Shift, SignUp, Task
-from .errors import VolunteeringError, require_staff, validate
+from .errors import VolunteeringError, validate
 from .places import end_sign_ups, lock_shift, offer_free_places, withdraw_offers
 
 T = Task.Status

@@ -7,18 +7,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F
-from django.utils import formats, timezone
 
 from notifications.services import activity_record
 
 from ..models import Shift, SignUp
 
 W, O = SignUp.Status.WAITLISTED, SignUp.Status.OFFERED
-
-
-def when(moment):
-    """A moment as people read it in messages: local, short, in the active language."""
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def lock_shift(shift):

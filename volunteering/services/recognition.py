@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
+from stakeholders.staff import require_staff
 
 from ..models import Certificate, SignUp
-from .errors import VolunteeringError, require_signed_in, require_staff
+from .errors import VolunteeringError, require_signed_in
 
 CENT = Decimal("0.01")
 

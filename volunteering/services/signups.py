@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coproduction.formatting import short_datetime
 from notifications.services import activity_record
+from stakeholders.staff import require_staff
 
 from ..models import Shift, SignUp, Task
-from .errors import VolunteeringError, lock_person, require_signed_in, require_staff
-from .places import change_counts, end_sign_ups, lock_shift, offer_free_places, when
+from .errors import VolunteeringError, lock_person, require_signed_in
+from .places import change_counts, end_sign_ups, lock_shift, offer_free_places
 
 S = SignUp.Status
 
 
-def _check_open(shift, now):
+def check_sign_up_open(shift, now):
+    """Refuses unless the shift takes sign-ups at ``now``: published, not cancelled, not started, not closed."""
     if shift.is_cancelled or shift.task.status == Task.Status.CANCELLED:
         raise VolunteeringError(_("This shift has been cancelled."))
     if shift.task.status != Task.Status.PUBLISHED:
@@ -37,20 +40,43 @@ def _check_open(shift, now):
         raise VolunteeringError(message % {"hours": hours})
 
 
+def check_cancel(sign_up, now):
+    """Refuses unless the sign-up is still active and its shift's cancellation deadline has not passed."""
+    if sign_up.status == S.CANCELLED:
+        raise VolunteeringError(_("This sign-up has already been cancelled."))
+    if sign_up.status == S.EXPIRED:
+        raise VolunteeringError(_("This sign-up has already ended: the offer or the waitlist expired."))
+    if sign_up.shift.cancel_deadline <= now:
+        raise VolunteeringError(_("This shift has already started; it can no longer be cancelled."))
+
+
+def check_offer_confirm(sign_up, user, now):
+    """Refuses unless ``user`` holds an offer for this place that has not expired."""
+    if sign_up.user_id != user.pk:
+        raise VolunteeringError(_("This offer is meant for someone else."))
+    if sign_up.status == S.CONFIRMED:
+        raise VolunteeringError(_("You have already confirmed this place."))
+    if sign_up.status == S.EXPIRED or (sign_up.status == S.OFFERED and sign_up.offer_expires_at <= now):
+        raise VolunteeringError(
+            _("This offer has expired; the place has gone to the next person on the waitlist. "
+              "You can sign up again to rejoin the waitlist.")
+        )
+    if sign_up.status != S.OFFERED:
+        raise VolunteeringError(_("There is no open offer for you on this shift."))
+
+
 def _check_no_overlap(user, shift, exclude=None):
     """A person holds at most one place at a time; flexible windows never count as overlapping."""
     if shift.task.is_flexible:
         return
     clash = (
-        SignUp.objects.holding().filter(user=user, shift__task__is_flexible=False, shift__cancelled_at__isnull=True)
-        .filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
-        .exclude(pk=exclude).select_related("shift__task").first()
+        SignUp.objects.clashing_with(shift).filter(user=user).exclude(pk=exclude).select_related("shift__task").first()
     )
     if clash is not None:
         raise VolunteeringError(
             _("You already have a place at the same time (“%(task)s”, %(when)s). "
               "Cancel that one first if you would rather take this shift.")
-            % {"task": clash.shift.task.title, "when": when(clash.shift.starts_at)}
+            % {"task": clash.shift.task.title, "when": short_datetime(clash.shift.starts_at)}
         )
 
 
@@ -61,7 +87,7 @@ def shift_sign_up(*, shift, user):
     lock_person(user.pk)
     shift = lock_shift(shift)
     now = timezone.now()  # taken under the locks: created_at is the order in which people got in
-    _check_open(shift, now)
+    check_sign_up_open(shift, now)
     existing = SignUp.objects.active().filter(shift=shift, user=user).first()
     if existing is not None:
         if existing.status == S.WAITLISTED:
@@ -108,12 +134,8 @@ def shift_cancel_sign_up(*, sign_up, actor):
     now = timezone.now()
     if actor.pk != sign_up.user_id:
         require_staff(actor, shift.task.organisation)
-    if sign_up.status == S.CANCELLED:
-        raise VolunteeringError(_("This sign-up has already been cancelled."))
-    if sign_up.status == S.EXPIRED:
-        raise VolunteeringError(_("This sign-up has already ended: the offer or the waitlist expired."))
-    if shift.cancel_deadline <= now:
-        raise VolunteeringError(_("This shift has already started; it can no longer be cancelled."))
+    sign_up.shift = shift
+    check_cancel(sign_up, now)
     was = sign_up.status
     sign_up.status, sign_up.cancelled_at, sign_up.cancelled_by = S.CANCELLED, now, actor
     sign_up.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
@@ -122,7 +144,6 @@ def shift_cancel_sign_up(*, sign_up, actor):
     activity_record(actor=actor, verb="signup.cancelled", target=sign_up, organisation=shift.task.organisation,
                     shift=shift.pk, was=was, by_staff=actor.pk != sign_up.user_id)
     offer_free_places(shift, now=now)
-    sign_up.shift = shift
     return sign_up
 
 
@@ -130,21 +151,11 @@ def shift_cancel_sign_up(*, sign_up, actor):
 def offer_confirm(*, sign_up, user):
     """The person takes the place offered to them, while the offer runs."""
     require_signed_in(user)
-    if sign_up.user_id != user.pk:
-        raise VolunteeringError(_("This offer is meant for someone else."))
     lock_person(user.pk)
     shift = lock_shift(Shift(pk=sign_up.shift_id))
     sign_up = SignUp.objects.select_for_update().get(pk=sign_up.pk)
     now = timezone.now()
-    if sign_up.status == S.CONFIRMED:
-        raise VolunteeringError(_("You have already confirmed this place."))
-    if sign_up.status == S.EXPIRED or (sign_up.status == S.OFFERED and sign_up.offer_expires_at <= now):
-        raise VolunteeringError(
-            _("This offer has expired; the place has gone to the next person on the waitlist. "
-              "You can sign up again to rejoin the waitlist.")
-        )
-    if sign_up.status != S.OFFERED:
-        raise VolunteeringError(_("There is no open offer for you on this shift."))
+    check_offer_confirm(sign_up, user, now)
     if shift.is_cancelled:
         raise VolunteeringError(_("This shift has been cancelled."))
     _check_no_overlap(user, shift, exclude=sign_up.pk)

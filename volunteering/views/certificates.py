@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from coproduction.permissions import allowed
+
 from ..certificates import certificate_pdf
 from ..forms import VerifyForm
 from ..models import Certificate
-from .common import allowed
 
 
 def certificate_pdf_view(request, code):
@@ -20,7 +21,7 @@ def certificate_pdf_view(request, code):
     certificate = Certificate.objects.by_code(code)
     if certificate is None:
         raise Http404
-    if not allowed(request.user, "view_certificate", certificate):
+    if not allowed(request.user, "volunteering.view_certificate", certificate):
         raise PermissionDenied
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.verification_code}.pdf"'

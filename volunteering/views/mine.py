@@ -15,11 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+
 from .. import services
 from ..calendar import calendar_text
 from ..forms import CertificateForm, SkillsForm, availability_formset
 from ..models import Certificate, SignUp, VolunteerProfile
-from .common import allowed
 from .tasks import calendar_response
 
 PAST_PER_PAGE = 20
@@ -47,8 +49,8 @@ def commitments_context(request, *, certificate_form=None):
     upcoming = list(upcoming_page.object_list)
     offers = list(mine.offered().upcoming(now).commitments())
     for record in [*upcoming, *offers]:
-        record.can_cancel = allowed(user, "cancel_signup", record)
-        record.can_confirm = allowed(user, "confirm_signup", record)
+        record.can_cancel = allowed(user, "volunteering.cancel_signup", record)
+        record.can_confirm = allowed(user, "volunteering.confirm_signup", record)
     past = Paginator(mine.past(now).confirmed().commitments().order_by("-shift__starts_at", "-pk"), PAST_PER_PAGE)
     hours, total = hours_by_organisation(user)
     profile = VolunteerProfile.objects.filter(user=user).only("id", "user_id", "calendar_token").first()
@@ -78,15 +80,15 @@ def certificate_request_view(request):
     form = CertificateForm(request.POST, user=request.user)
     if form.is_valid():
         organisation = form.cleaned_data["organisation"]
-        if not allowed(request.user, "issue_certificate", organisation):
+        if not allowed(request.user, "volunteering.issue_certificate", organisation):
             raise PermissionDenied
         try:
             certificate = services.certificate_issue(
                 user=request.user, organisation=organisation, period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
             )
-        except services.VolunteeringError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            error.add_to_form(form)
         else:
             link = reverse("volunteering:certificate_pdf", args=[certificate.verification_code])
             messages.success(request, format_html(
@@ -100,7 +102,7 @@ def certificate_request_view(request):
 @require_POST
 def calendar_rotate_view(request):
     profile = services.volunteer_profile_get(user=request.user)
-    if not allowed(request.user, "change_volunteerprofile", profile):
+    if not allowed(request.user, "volunteering.change_volunteerprofile", profile):
         raise PermissionDenied
     had_one = bool(profile.calendar_token)
     services.calendar_token_rotate(user=request.user)
@@ -115,7 +117,7 @@ def calendar_rotate_view(request):
 @require_POST
 def calendar_revoke_view(request):
     profile = services.volunteer_profile_get(user=request.user)
-    if not allowed(request.user, "change_volunteerprofile", profile):
+    if not allowed(request.user, "volunteering.change_volunteerprofile", profile):
         raise PermissionDenied
     services.calendar_token_revoke(user=request.user)
     messages.success(request, _("Your private calendar address is switched off."))
@@ -145,7 +147,7 @@ def calendar_feed_view(request, token):
 def profile_view(request):
     user = request.user
     profile = VolunteerProfile.objects.filter(user=user).prefetch_related("skills", "availability").first()
-    if profile is not None and not allowed(user, "change_volunteerprofile", profile):
+    if profile is not None and not allowed(user, "volunteering.change_volunteerprofile", profile):
         raise PermissionDenied
     if request.method == "POST":
         skills_form = SkillsForm(request.POST)
@@ -155,8 +157,8 @@ def profile_view(request):
             try:
                 services.volunteer_profile_update(user=user, skills=skills_form.cleaned_data["skills"],
                                                   availability=slots)
-            except services.VolunteeringError as error:
-                skills_form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(skills_form)
             else:
                 messages.success(request, _("Your volunteer profile is saved."))
                 return redirect("volunteering:profile")

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduction.permissions import allowed
+
+from .. import services
 from ..models import SignUp
-from .common import allowed
-from .signups import confirm_refusal
 
 SALT = "volunteering.offer"
 
@@ -46,14 +47,13 @@ def offer_view(request, token):
     now = timezone.now()
     context = {"sign_up": record, "shift": record.shift, "task": record.shift.task}
     if record.user_id != request.user.pk:
-        context["refusal"] = confirm_refusal(record, request.user, now)
+        context["refusal"] = services.refusal(services.check_offer_confirm, record, request.user, now)
         return render(request, "volunteering/offer.html", context, status=403)
     token_expired = data[1] <= now.timestamp()
-    if token_expired or not allowed(request.user, "confirm_signup", record):
-        context["refusal"] = confirm_refusal(record, request.user, now)
-        if token_expired and record.status == SignUp.Status.OFFERED:
-            context["refusal"] = confirm_refusal(SignUp(status=SignUp.Status.EXPIRED, user_id=record.user_id),
-                                                 request.user, now)
+    if token_expired or not allowed(request.user, "volunteering.confirm_signup", record):
+        # The link's own expiry counts like the offer's: the offer is over for this visitor.
+        checked_at = max(now, record.offer_expires_at) if token_expired and record.offer_expires_at else now
+        context["refusal"] = services.refusal(services.check_offer_confirm, record, request.user, checked_at)
         return render(request, "volunteering/offer.html", context,
                       status=200 if record.status == SignUp.Status.CONFIRMED else 410)
     return render(request, "volunteering/offer.html", context)

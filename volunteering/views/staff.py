@@ -17,13 +17,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduction.errors import DomainError
 from coproduction.exports import spreadsheet_safe
+from coproduction.permissions import allowed
 
 from .. import services
 from ..forms import AttendanceForm
 from ..models import BriefingRead, Shift, SignUp
 from ..rules import is_confirmed_and_started
-from .common import allowed
 
 
 def person_name(user):
@@ -34,7 +35,7 @@ def person_name(user):
 
 def roster_shift(request, pk):
     shift = get_object_or_404(Shift.objects.select_related("task__organisation"), pk=pk)
-    if not allowed(request.user, "view_roster_shift", shift):
+    if not allowed(request.user, "volunteering.view_roster_shift", shift):
         raise PermissionDenied
     return shift
 
@@ -101,11 +102,11 @@ def attendance_view(request, pk):
     roster_url = reverse("volunteering:roster", args=[shift.pk])
     if not request.user.is_authenticated:
         return redirect_to_login(roster_url)
-    if not allowed(request.user, "view_roster_shift", shift):
+    if not allowed(request.user, "volunteering.view_roster_shift", shift):
         raise PermissionDenied
     form = AttendanceForm(request.POST, sign_up=record)
     form.sign_up_pk = record.pk
-    if not allowed(request.user, "mark_attendance_signup", record):
+    if not allowed(request.user, "volunteering.mark_attendance_signup", record):
         messages.error(request, _("Attendance can be marked for people with a confirmed place once the shift has "
                                   "started."))
         return render(request, "volunteering/roster.html", roster_context(request, shift), status=403)
@@ -113,8 +114,8 @@ def attendance_view(request, pk):
         try:
             marked = services.attendance_mark(sign_up=record, actor=request.user,
                                               attended=form.cleaned_data["attended"], hours=form.cleaned_data["hours"])
-        except services.VolunteeringError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            error.add_to_form(form)
         else:
             name = person_name(record.user)
             if marked.attended:

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from coproduction.permissions import allowed
+
 from ..calendar import calendar_text
 from ..filters import EASY_FACTS, TaskFilter
 from ..models import AvailabilitySlot, BriefingRead, Shift, SignUp, Task
-from .common import allowed
 
 PAST_SHIFTS_FOR_STAFF = 20
 
@@ -61,7 +62,7 @@ class TaskListView(FilterView):
 
 def visible_task(request, pk):
     task = get_object_or_404(Task.objects.select_related("organisation", "proposal"), pk=pk)
-    if not allowed(request.user, "view_task", task):
+    if not allowed(request.user, "volunteering.view_task", task):
         raise Http404
     return task
 
@@ -84,9 +85,9 @@ def shift_rows(request, task, now):
         rows.append({
             "shift": shift,
             "sign_up": record,
-            "can_sign_up": record is None and allowed(user, "sign_up_shift", shift),
-            "can_cancel": record is not None and allowed(user, "cancel_signup", record),
-            "can_confirm": record is not None and allowed(user, "confirm_signup", record),
+            "can_sign_up": record is None and allowed(user, "volunteering.sign_up_shift", shift),
+            "can_cancel": record is not None and allowed(user, "volunteering.cancel_signup", record),
+            "can_confirm": record is not None and allowed(user, "volunteering.confirm_signup", record),
             "is_open": shift.is_open_for_sign_up(now),
         })
     return rows
@@ -105,7 +106,7 @@ def detail_context(request, task):
     now = timezone.now()
     task.skill_list = list(task.skills.all())
     # view_roster_shift and change_task are the same rule (the organisation's staff): asked once
-    can_manage = allowed(request.user, "change_task", task)
+    can_manage = allowed(request.user, "volunteering.change_task", task)
     rows = shift_rows(request, task, now)
     links = list(task.briefing_links.select_related("page__space"))
     return {
@@ -140,6 +141,6 @@ def calendar_response(text, filename):
 def shift_ics(request, pk):
     """One shift as a calendar file; its UID is stable, so a second import updates the first."""
     shift = get_object_or_404(Shift.objects.select_related("task__organisation"), pk=pk)
-    if not allowed(request.user, "view_shift", shift):
+    if not allowed(request.user, "volunteering.view_shift", shift):
         raise Http404
     return calendar_response(calendar_text([shift], name=shift.task.title), f"shift-{shift.pk}.ics")

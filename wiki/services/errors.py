@@ -3,15 +3,13 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from coproduction.errors import DomainError
+
 from ..merge import merge3
 
 
-class WikiError(Exception):
-    """A change the rules refuse; the message is shown to the person, at ``field`` when it names one."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+class WikiError(DomainError):
+    """A change the rules of the wiki refuse; the message is shown to the person, at ``field`` when it names one."""
 
 
 class EditConflict(WikiError):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import EditSession, Page, PageRedirect, Revision, Space
-from .checks import check_slug_free, clean_summary, clean_text, clean_title, duplicate, require
+from .checks import check_slug_free, clean_summary, clean_text, clean_title, duplicate, require_change
 from .errors import EditConflict, WikiError
 from .links import index, page_rerender, refresh_linkers, render_into
 
@@ -15,7 +15,7 @@ from .links import index, page_rerender, refresh_linkers, render_into
 @transaction.atomic
 def page_create(*, space, author, title, text, summary=""):
     """Creates a page with its first revision; the author becomes its owner."""
-    require(author, "wiki.add_page", space)
+    require_change(author, "wiki.add_page", space)
     title, slug = clean_title(title)
     text, summary = clean_text(text), clean_summary(summary)
     check_slug_free(space, slug)
@@ -85,7 +85,7 @@ def page_save_revision(*, page, author, text, base_number, summary="", title=Non
 
     Otherwise raises EditConflict (nothing is written) with a three-way merge to offer.
     """
-    require(author, "wiki.change_page", page)
+    require_change(author, "wiki.change_page", page)
     title, slug = clean_title(page.title if title is None else title)
     text, summary = clean_text(text), clean_summary(summary)
     locked = _lock(page)
@@ -106,7 +106,7 @@ def page_save_revision(*, page, author, text, base_number, summary="", title=Non
 @transaction.atomic
 def page_revert(*, page, revision, actor, base_number, reason=""):
     """Brings back the text of an earlier revision as a new revision (the title stays as it is)."""
-    require(actor, "wiki.revert_page", page)
+    require_change(actor, "wiki.revert_page", page)
     if revision.page_id != page.pk:
         raise WikiError(_("This revision belongs to another page."))
     reason = clean_summary(reason)

@@ -1,9 +1,9 @@
 """People and pages: owners and handover, watching, and who is editing right now."""
-import rules
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduction.permissions import require
 from notifications.services import activity_record
 from stakeholders.models import Membership
 
@@ -26,7 +26,7 @@ def check_owner(space, owner):
 @transaction.atomic
 def pages_hand_over(*, space, pages, owner, actor):
     """Staff give pages of their space (e.g. those of someone who left) to a new owner."""
-    require_staff(actor, space)
+    require(actor, "wiki.handover_space", space, _("Only staff of the organisation can hand over pages."))
     check_owner(space, owner)
     pages = list(Page.objects.select_for_update().filter(space=space, pk__in=[page.pk for page in pages]))
     if not pages:
@@ -39,14 +39,8 @@ def pages_hand_over(*, space, pages, owner, actor):
     return len(pages)
 
 
-def require_staff(actor, space):
-    if actor is None or not rules.has_perm("wiki.handover_space", actor, space):
-        raise WikiError(_("Only staff of the organisation can hand over pages."))
-
-
 def page_watch(*, page, user):
-    if not rules.has_perm("wiki.watch_page", user, page):
-        raise WikiError(_("You cannot watch this page."))
+    require(user, "wiki.watch_page", page, _("You cannot watch this page."))
     Watch.objects.bulk_create([Watch(user=user, page=page)], ignore_conflicts=True)
 
 
@@ -55,8 +49,7 @@ def page_unwatch(*, page, user):
 
 
 def space_watch(*, space, user):
-    if not rules.has_perm("wiki.watch_space", user, space):
-        raise WikiError(_("You cannot watch this space."))
+    require(user, "wiki.watch_space", space, _("You cannot watch this space."))
     Watch.objects.bulk_create([Watch(user=user, space=space)], ignore_conflicts=True)
 
 

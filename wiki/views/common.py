@@ -6,7 +6,6 @@ are not signed in to the sign-in page first (without telling whether a page exis
 from dataclasses import dataclass
 from functools import wraps
 
-import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,6 +13,8 @@ from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+
+from coproduction.permissions import allowed
 
 from ..models import Page, PageRedirect, Space, Watch
 from ..slugs import slug_for
@@ -40,10 +41,6 @@ class _Missing(Exception):
         self.space, self.slug = space, slug
 
 
-def allowed(user, permission, obj):
-    return rules.has_perm(f"wiki.{permission}", user, obj)
-
-
 def wiki_view(view):
     """Turns the lookups' outcomes into responses: sign in first, a moved page, a missing page."""
     @wraps(view)
@@ -67,7 +64,7 @@ def require(request, permission, obj):
 
 
 def readable(request, space):
-    if not allowed(request.user, "view_space", space):
+    if not allowed(request.user, "wiki.view_space", space):
         if not request.user.is_authenticated:
             raise _SignInFirst
         raise Http404
@@ -102,7 +99,7 @@ def page_or_404(request, space_slug, page_slug, queryset=None):
 
 
 def _missing_page(request, space, slug):
-    context = {"space": space, "slug": slug, "can_add": allowed(request.user, "add_page", space)}
+    context = {"space": space, "slug": slug, "can_add": allowed(request.user, "wiki.add_page", space)}
     return render(request, "wiki/page_missing.html", context, status=404)
 
 

@@ -9,13 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+
 from .. import services
 from ..diff import line_diff
 from ..forms import NewPageForm, PageForm, RevertForm
 from ..models import Link, Page, PageTemplate, Revision
 from ..slugs import slug_for
 from .common import (
-    BACKLINKS_SHOWN, PAGES_PER_LIST, REVISIONS_PER_PAGE, allowed, page_or_404, paginate, require, space_or_404,
+    BACKLINKS_SHOWN, PAGES_PER_LIST, REVISIONS_PER_PAGE, page_or_404, paginate, require, space_or_404,
     watching, wiki_view,
 )
 
@@ -23,7 +26,7 @@ from .common import (
 @wiki_view
 def page_new(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "add_page", space)
+    require(request, "wiki.add_page", space)
     templates = PageTemplate.objects.for_space(space)
     chosen = None
     if request.method == "POST":
@@ -32,8 +35,8 @@ def page_new(request, space_slug):
             try:
                 page = services.page_create(space=space, author=request.user, title=form.cleaned_data["title"],
                                             text=form.cleaned_data["text"], summary=form.cleaned_data["summary"])
-            except services.WikiError as error:
-                form.add_error(error.field, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("The page has been created."))
                 return redirect(page)
@@ -77,7 +80,7 @@ def page_detail(request, space_slug, page_slug):
     context = {
         "page": page, "space": page.space, "old": old,
         "backlinks": backlinks[:BACKLINKS_SHOWN], "more_backlinks": len(backlinks) > BACKLINKS_SHOWN,
-        "can": {verb: allowed(request.user, f"{verb}_page", page) for verb in ("change", "watch")},
+        "can": {verb: allowed(request.user, f"wiki.{verb}_page", page) for verb in ("change", "watch")},
     }
     return render(request, "wiki/page_detail.html", context)
 
@@ -85,7 +88,7 @@ def page_detail(request, space_slug, page_slug):
 @wiki_view
 def page_edit(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug, Page.objects.select_related("current_revision", "last_edited_by"))
-    require(request, "change_page", page)
+    require(request, "wiki.change_page", page)
     current = page.current_revision
     preview = None
     status = 200
@@ -103,8 +106,8 @@ def page_edit(request, space_slug, page_slug):
                     )
                 except services.EditConflict as conflict:
                     return _conflict(request, page, conflict)
-                except services.WikiError as error:
-                    form.add_error(error.field, str(error))
+                except DomainError as error:
+                    error.add_to_form(form)
                 else:
                     messages.success(request, _("Your changes have been saved."))
                     return redirect(revision.page)
@@ -135,7 +138,7 @@ def page_history(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug)
     revisions = Revision.objects.filter(page=page).select_related("author").defer("text").order_by("-number")
     context = {"page": page, "space": page.space, "page_obj": paginate(request, revisions, REVISIONS_PER_PAGE),
-               "can_revert": allowed(request.user, "revert_page", page)}
+               "can_revert": allowed(request.user, "wiki.revert_page", page)}
     return render(request, "wiki/page_history.html", context)
 
 
@@ -160,7 +163,7 @@ def page_diff(request, space_slug, page_slug):
     context = {
         "page": page, "space": page.space, "old": revisions[old], "new": revisions[new], "latest": latest,
         "rows": line_diff(revisions[old].text, revisions[new].text),
-        "can_revert": allowed(request.user, "revert_page", page),
+        "can_revert": allowed(request.user, "wiki.revert_page", page),
     }
     return render(request, "wiki/page_diff.html", context)
 
@@ -168,7 +171,7 @@ def page_diff(request, space_slug, page_slug):
 @wiki_view
 def page_revert(request, space_slug, page_slug, number):
     page = page_or_404(request, space_slug, page_slug, Page.objects.select_related("current_revision"))
-    require(request, "revert_page", page)
+    require(request, "wiki.revert_page", page)
     revision = get_object_or_404(Revision.objects.select_related("author"), page=page, number=number)
     current = page.current_revision
     form = RevertForm(request.POST or None, initial={"base_revision": current.number})
@@ -179,8 +182,8 @@ def page_revert(request, space_slug, page_slug, number):
                 services.page_revert(page=page, revision=revision, actor=request.user,
                                      base_number=form.cleaned_data["base_revision"],
                                      reason=form.cleaned_data["reason"])
-            except services.WikiError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, _("The text of revision %(number)s is the current version again.")
                                  % {"number": revision.number})
@@ -204,7 +207,7 @@ def page_backlinks(request, space_slug, page_slug):
 @require_POST
 def page_watch(request, space_slug, page_slug):
     page = page_or_404(request, space_slug, page_slug)
-    require(request, "watch_page", page)
+    require(request, "wiki.watch_page", page)
     if request.POST.get("watch") == "1":
         services.page_watch(page=page, user=request.user)
         messages.success(request, _("You now watch this page."))

@@ -8,12 +8,15 @@ from django.views.decorators.http import require_POST
 
 from stakeholders.models import Membership, User
 
+from coproduction.errors import DomainError
+from coproduction.permissions import allowed
+
 from .. import services
 from ..forms import HandoverForm, SearchForm
 from ..models import Page, Revision, Space
 from ..search import MAX_QUERY_LENGTH, search_pages, snippet_parts
 from .common import (
-    PAGES_PER_LIST, RESULTS_PER_PAGE, REVISIONS_PER_PAGE, allowed, slice_without_count, paginate, readable, require,
+    PAGES_PER_LIST, RESULTS_PER_PAGE, REVISIONS_PER_PAGE, slice_without_count, paginate, readable, require,
     space_or_404, watching, wiki_view,
 )
 
@@ -35,7 +38,7 @@ def space_detail(request, space_slug):
     context = {
         "space": space, "page_obj": pages, "recent": recent, "search_form": SearchForm(),
         "can": {verb: allowed(request.user, perm, space) for verb, perm in
-                (("add", "add_page"), ("watch", "watch_space"), ("handover", "handover_space"))},
+                (("add", "wiki.add_page"), ("watch", "wiki.watch_space"), ("handover", "wiki.handover_space"))},
     }
     return render(request, "wiki/space_detail.html", context)
 
@@ -44,7 +47,7 @@ def space_detail(request, space_slug):
 @require_POST
 def space_watch(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "watch_space", space)
+    require(request, "wiki.watch_space", space)
     if request.POST.get("watch") == "1":
         services.space_watch(space=space, user=request.user)
         messages.success(request, _("You now watch this space."))
@@ -86,7 +89,7 @@ def _people_of(space):
 @wiki_view
 def handover(request, space_slug):
     space = space_or_404(request, space_slug)
-    require(request, "handover_space", space)
+    require(request, "wiki.handover_space", space)
     pages = Page.objects.in_space(space).owned_by_leavers().select_related("owner").only(
         "id", "title", "slug", "last_edited_at", "owner__display_name", "space_id",
     ).order_by("title", "pk")
@@ -97,8 +100,8 @@ def handover(request, space_slug):
             try:
                 count = services.pages_hand_over(space=space, pages=form.cleaned_data["pages"],
                                                  owner=form.cleaned_data["owner"], actor=request.user)
-            except services.WikiError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                error.add_to_form(form)
             else:
                 messages.success(request, ngettext(
                     "%(count)s page handed over to %(name)s.", "%(count)s pages handed over to %(name)s.", count,

@@ -1,0 +1,40 @@
+"""What every app's back office shares: small service-backed form pages, and refusals shown as messages."""
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+FORM_PAGE = "admin/form_page.html"
+
+
+def form_page(modeladmin, request, form, *, title, submit_label, obj=None, facts=None, objects=None, label=str):
+    """Renders a small form inside the admin that a service carries out.
+
+    ``objects``: the second step of a bulk action, listing the chosen objects (each shown by
+    ``label``); ``obj``: a form about one object, with ``facts`` (label, value) listed above it;
+    neither: an entry of its own, such as one made on a participant's behalf.
+    """
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": opts,
+        "title": title,
+        "form": form,
+        "facts": facts,
+        "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}, model_admin=modeladmin),
+        "submit_label": submit_label,
+        "selected": None if objects is None else [(item.pk, label(item)) for item in objects],
+        "action": request.POST.get("action", "") if objects is not None else "",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        "media": modeladmin.media + form.media,
+    }
+    if obj is not None:
+        context["original"] = obj
+        context["change_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return TemplateResponse(request, FORM_PAGE, context)
+
+
+def refuse_in_admin(modeladmin, request, error, level=messages.ERROR, prefix=""):
+    """Shows a service's refusal (a DomainError) as a back-office message."""
+    modeladmin.message_user(request, f"{prefix}{error.message}", level)
