@@ -2,16 +2,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from stakeholders.models import Organisation
-
 from . import pages
 from .forms import AccessibilityFeedbackForm
 from .modes import Delivery, Planning, cell_for
 
 
 def home(request):
-    organisations = Organisation.objects.all()[:6]
-    return render(request, "coproduction/home.html", {"organisations": organisations})
+    """The home page: what the apps contribute to it (coproduction.pages, slot "home")."""
+    return render(request, "coproduction/home.html")
 
 
 def accessibility(request):
