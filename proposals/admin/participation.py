@@ -72,6 +72,9 @@ class PledgeAdmin(ScopedChildAdmin):
     fields = ["proposal", "user", "kind", "hours", "amount", "note", "channel", "entered_by", "consent_recorded",
               "created_at"]
 
+    def has_add_permission(self, request):
+        return False  # written by the services only (the site, the proposal's answer form)
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -83,6 +86,9 @@ class StatusChangeAdmin(ScopedChildAdmin):
     search_fields = ["proposal__title", "response"]
     list_select_related = ["proposal", "actor"]
     fields = ["proposal", "from_status", "to_status", "actor", "response", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # written by the services only (the site, the proposal's answer form)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -127,6 +133,9 @@ class ReportAdmin(ScopedChildAdmin):
     list_select_related = ["proposal", "comment", "reporter", "decided_by"]
     fields = ["proposal", "comment", "reporter", "reason", "created_at", "status", "decided_by", "decided_at"]
     actions = ["hide_content", "dismiss"]
+
+    def has_add_permission(self, request):
+        return False  # people report on the site; staff decide here
 
     @admin.display(description=_("reported content"))
     def reported_content(self, report):

@@ -385,3 +385,14 @@ def test_assisted_form_does_not_name_another_organisations_proposal(client, staf
                                                      "consent_recorded": "on"}).text
         assert proposal.title not in page
     assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", ["pledge", "statuschange", "report"])
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_rows_only_services_write_have_no_add_page(client, request, who, model):
+    """Pledges come from the site, status changes from the answer form, reports from readers."""
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(f"/admin/proposals/{model}/add/").status_code == 403
+    changelist = client.get(f"/admin/proposals/{model}/")
+    assert changelist.status_code == 200
+    assert f"/admin/proposals/{model}/add/" not in changelist.content.decode()
