@@ -1,8 +1,9 @@
 """Who may do what with participatory budgets; the services check the same and say why not."""
 import rules
 
-from proposals.services import is_staff_of
+from proposals.services import took_part_through
 
+from .models import Ballot
 from .services.common import staff_of_process
 
 
@@ -11,10 +12,10 @@ def is_process_staff(user, process):
     return process is not None and staff_of_process(user, process)
 
 
-@rules.predicate
-def is_proposal_staff(user, proposal):
-    return proposal is not None and user.is_authenticated and (user.is_superuser or is_staff_of(user, proposal.organisation))
+@took_part_through
+def voted_in_its_budget(user, proposal):
+    """Whoever confirmed a ballot in the budget a proposal took part in may evaluate it once completed."""
+    return Ballot.objects.filter(user=user, status=Ballot.Status.CONFIRMED, process__entries__proposal=proposal)
 
 
 rules.add_perm("budgets.manage_process", is_process_staff)
-rules.add_perm("budgets.post_update", is_proposal_staff)

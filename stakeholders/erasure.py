@@ -100,8 +100,8 @@ ERASURE = {
                            "change) but belongs to nobody; a ballot not yet confirmed was never counted and "
                            "is deleted",
     "budgets.ProcessFollow.user": "delete: only the person's wish to hear about a budget",
-    "budgets.Evaluation.user": "unlink: evaluations are shown without names; the rating stays in the average",
-    "budgets.ImplementationUpdate.author": "keep as deleted user: a public progress report of an organisation",
+    "proposals.Evaluation.user": "unlink: evaluations are shown without names; the rating stays in the average",
+    "proposals.ImplementationUpdate.author": "keep as deleted user: a public progress report of an organisation",
     "budgets.Process.created_by": "unlink: staff work for an organisation; the budget is public and stays",
     "budgets.Entry.reviewed_by": "unlink: the public review of someone else's budget proposal stays",
     "volunteering.VolunteerProfile.user": "delete: skills, weekly availability and the private calendar feed",

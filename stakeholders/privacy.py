@@ -13,9 +13,9 @@ import decimal
 from allauth.account.models import EmailAddress
 from django.db.models import Q
 
-from budgets.models import Ballot, Evaluation, ImplementationUpdate, Pick, ProcessFollow
+from budgets.models import Ballot, Pick, ProcessFollow
 from notifications.models import Activity, Delivery, Notification, Preference
-from proposals.models import Comment, Follow, Pledge, Proposal, Report, Support
+from proposals.models import Comment, Evaluation, Follow, ImplementationUpdate, Pledge, Proposal, Report, Support
 from volunteering.models import AvailabilitySlot, BriefingRead, Certificate, SignUp, VolunteerProfile
 from wiki.models import Page, Revision, Watch
 
@@ -38,8 +38,8 @@ EXPORTED = {
     "proposals.Report.reporter": "reports",
     "budgets.Ballot.user": "budget_ballots",
     "budgets.ProcessFollow.user": "budget_follows",
-    "budgets.Evaluation.user": "budget_evaluations",
-    "budgets.ImplementationUpdate.author": "budget_implementation_updates",
+    "proposals.Evaluation.user": "budget_evaluations",
+    "proposals.ImplementationUpdate.author": "budget_implementation_updates",
     "volunteering.VolunteerProfile.user": "volunteering.profile",
     "volunteering.SignUp.user": "volunteering.signups",
     "volunteering.Certificate.user": "volunteering.certificates",

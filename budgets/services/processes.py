@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduction.modes import Delivery, Planning
+from coproduction.formatting import amount
 from notifications.services import activity_record
 from proposals.models import Proposal
 from proposals.services import ProposalError, proposal_create, proposal_record_decision
 
 from ..models import PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process, ProcessFollow
 from .common import lock_process, staff_of_process
-from ..money import amount
 from .errors import BudgetError
 
 

@@ -17,9 +17,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coproduction.formatting import amount_formatter
 from .. import services
 from ..models import PHASE_ORDER, Ballot, Entry, Phase, Pick, Process
-from ..money import amount_formatter
 from ..voting_forms import BallotForm
 
 TEMPLATE = "budgets/ballot.html"

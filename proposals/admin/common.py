@@ -16,8 +16,9 @@ from ..models import Proposal
 from .forms import FORM_PAGE, HideForm
 
 
-def _form_page(modeladmin, request, form, title, submit_label, objects=None, label=str):
-    """Renders a small form inside the admin: an action's second step or an assisted entry."""
+def _form_page(modeladmin, request, form, title, submit_label, objects=None, label=str, obj=None, facts=None):
+    """Renders a small form inside the admin: an action's second step, an assisted entry, or a form
+    about one object (``obj``, with ``facts`` about it listed above)."""
     context = {
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.model._meta,
@@ -31,6 +32,9 @@ def _form_page(modeladmin, request, form, title, submit_label, objects=None, lab
         "changelist_url": reverse(f"admin:proposals_{modeladmin.model._meta.model_name}_changelist"),
         "media": modeladmin.media + form.media,
     }
+    if obj is not None:
+        context.update(original=obj, facts=facts,
+                       change_url=reverse(f"admin:proposals_{modeladmin.model._meta.model_name}_change", args=[obj.pk]))
     return TemplateResponse(request, FORM_PAGE, context)
 
 

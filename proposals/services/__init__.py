@@ -1,7 +1,9 @@
 """Every change to proposals and what people do with them. Views, admin and tasks call these."""
+from .accountability import evaluation_create, implementation_update_post, may_evaluate, took_part_through
 from .common import ProposalError, is_staff_of
 from .lifecycle import (
-    TRANSITIONS, proposal_create, proposal_record_decision, proposal_set_status, proposal_update,
+    TRACKED, TRANSITIONS, implementations_open, proposal_create, proposal_record_decision, proposal_set_status,
+    proposal_update,
 )
 from .moderation import content_set_hidden, report_create, report_decide
 from .participation import (
@@ -11,8 +13,9 @@ from .participation import (
 
 
 __all__ = [
-    "TRANSITIONS", "ProposalError", "comment_create", "comment_edit", "content_set_hidden", "is_staff_of",
+    "TRACKED", "TRANSITIONS", "ProposalError", "comment_create", "comment_edit", "content_set_hidden",
+    "evaluation_create", "implementation_update_post", "implementations_open", "is_staff_of", "may_evaluate",
     "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
-    "report_decide",
+    "report_decide", "took_part_through",
 ]
