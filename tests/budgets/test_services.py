@@ -8,7 +8,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from budgets import services
-from coproduction.errors import DomainError
 from budgets.models import PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Phase, Pick, Process, ProcessFollow
 from notifications.models import Activity
 from proposals import services as proposal_services
@@ -20,13 +19,14 @@ from .factories import add_entry, make_process, move_to, process_staff, vote
 
 pytestmark = pytest.mark.django_db
 BudgetError = services.BudgetError
+ProposalError = proposal_services.ProposalError
 S = Proposal.Status
 I = Implementation.Status
 
 
 def refused(message):
-    # Accountability is the proposals' (ProposalError); both are domain errors.
-    return pytest.raises(DomainError, match=f"^{re.escape(message)}$")
+    # What became of a proposal is the proposals' to refuse (ProposalError).
+    return pytest.raises((BudgetError, ProposalError), match=f"^{re.escape(message)}$")
 
 
 def submit(process, author=None, **overrides):
