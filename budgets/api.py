@@ -3,9 +3,9 @@
 Everything here is on the site for anyone to read: every budget from its announcement on, the
 proposals in it with their review (hidden ones and drafts left out), the results once published
 (the totals and places stored by budgets.services.results_publish, never counted again) and
-what became of the funded proposals. Nothing about a voter, ballot, author, reviewer or the
-person who wrote an update or evaluation leaves; evaluations appear only as a count and an
-average rating.
+what became of accepted and funded proposals, with the budget that funded each (their updates
+are the proposals' API). Nothing about a voter, ballot, author, reviewer or the person who wrote
+an evaluation leaves; evaluations appear only as a count and an average rating.
 """
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -17,11 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from coproduction.api.base import OrganisationRefSerializer, PageLinkField, PublicViewSet
-from proposals.models import Proposal
+from proposals.api import ProposalRefSerializer
+from proposals.models import Implementation, Proposal
 from stakeholders.models import Organisation
 
-from .filters import EntryFilter, ImplementationFilter, ImplementationUpdateFilter, ProcessFilter
-from .models import MONEY, Entry, Implementation, ImplementationUpdate, Process
+from .filters import EntryFilter, ImplementationFilter, ProcessFilter
+from .models import MONEY, Entry, Process
 from .services.results import result_totals
 
 ORGANISATION_FIELDS = ["organisation__id", "organisation__slug", "organisation__name"]
@@ -30,14 +31,6 @@ ORGANISATION_FIELDS = ["organisation__id", "organisation__slug", "organisation__
 def _public_proposals(prefix=""):
     """The proposals anyone may read in the API: published (not drafts) and not hidden by moderation."""
     return ~Q(**{f"{prefix}status": Proposal.Status.DRAFT}) & Q(**{f"{prefix}is_hidden": False})
-
-
-class ProposalRefSerializer(serializers.Serializer):
-    """A proposal named where budgets and their results refer to it."""
-
-    id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    url = PageLinkField()
 
 
 # --- processes -----------------------------------------------------------------------------------
@@ -282,36 +275,7 @@ class ImplementationViewSet(PublicViewSet):
     )
 
 
-class ImplementationUpdateSerializer(serializers.ModelSerializer):
-    """A dated public update; it speaks for the organisation, so it names nobody."""
-
-    implementation = serializers.IntegerField(source="implementation_id", read_only=True)
-    proposal = ProposalRefSerializer(source="implementation.proposal", read_only=True)
-
-    class Meta:
-        model = ImplementationUpdate
-        fields = ["id", "implementation", "proposal", "status", "progress", "text", "created_at"]
-
-
-class ImplementationUpdateViewSet(PublicViewSet):
-    api_description = _(
-        "Progress updates on accepted and funded proposals, newest first: what was done, the step and "
-        "progress.\n\n`implementation`, `proposal` or `organisation` narrow the list."
-    )
-
-    serializer_class = ImplementationUpdateSerializer
-    filterset_class = ImplementationUpdateFilter
-    queryset = (
-        ImplementationUpdate.objects.filter(_public_proposals("implementation__proposal__"))
-        .select_related("implementation__proposal")
-        .only("id", "implementation_id", "status", "progress", "text", "created_at", "implementation__id",
-              "implementation__proposal_id", "implementation__proposal__id", "implementation__proposal__title")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def register(router):
     router.register("budgets", ProcessViewSet, basename="budget")
     router.register("budget-entries", EntryViewSet, basename="budget-entry")
     router.register("implementations", ImplementationViewSet, basename="implementation")
-    router.register("implementation-updates", ImplementationUpdateViewSet, basename="implementation-update")

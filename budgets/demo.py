@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from proposals import services as accountability
 from stakeholders.demo import (
     AYLIN, BRUECKENSCHLAG, ELIF, FULDAUFER, GRETE, HANS, KARL, LENA, LINDENHOF, NADIA, STAFF, TOM,
 )
@@ -169,12 +170,12 @@ def _seed_process(data, organisations, people):
     _advance(process, staff, target, Phase.IMPLEMENTATION)
     for index, updates in data.get("updates", {}).items():
         for text, status, progress in updates:
-            services.implementation_update_post(proposal=entries[index].proposal, actor=staff, text=text,
+            accountability.implementation_update_post(proposal=entries[index].proposal, actor=staff, text=text,
                                                 status=status, progress=progress)
     for index, evaluations in data.get("evaluations", {}).items():
         implementation = Entry.objects.get(pk=entries[index].pk).proposal.implementation
         for email, rating, comment in evaluations:
-            services.evaluation_create(implementation=implementation, user=people[email], rating=rating,
+            accountability.evaluation_create(implementation=implementation, user=people[email], rating=rating,
                                        comment=comment)
     # Give it the schedule it would have had, consistent with the phase it reached.
     Process.objects.filter(pk=process.pk).update(**{

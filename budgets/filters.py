@@ -3,10 +3,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coproduction.api.filters import IdFilter, YesNoFilter
+from coproduction.api.filters import YesNoFilter
+from proposals.models import Implementation
 from stakeholders.models import Organisation
 
-from .models import Entry, Implementation, ImplementationUpdate, Phase, Process
+from .models import Entry, Phase, Process
 
 
 def _organisations():
@@ -62,14 +63,3 @@ class ImplementationFilter(django_filters.FilterSet):
 
     def funded_by(self, queryset, name, value):
         return queryset.filter(proposal__budget_entry__process=value, proposal__budget_entry__is_funded=True)
-
-
-class ImplementationUpdateFilter(django_filters.FilterSet):
-    implementation = IdFilter(label=_("Implementation"), field_name="implementation_id")
-    proposal = IdFilter(label=_("Proposal"), field_name="implementation__proposal_id")
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), field_name="implementation__proposal__organisation", queryset=_organisations())
-
-    class Meta:
-        model = ImplementationUpdate
-        fields = ["implementation", "proposal", "organisation"]

@@ -1,13 +1,11 @@
 """Who hears about participatory budgets: people following a process (those who sent in proposals
-follow it) and those who have a ballot in it; followers of a proposal about its progress."""
+follow it) and those who have a ballot in it."""
 from django.utils.translation import gettext as _
 
 from notifications.models import Category
 from notifications.registry import rule, visibility
-from notifications.wording import excerpt
-from proposals.models import Follow
 
-from .models import PHASE_HELP, Ballot, ImplementationUpdate, Phase, Process, ProcessFollow
+from .models import PHASE_HELP, Ballot, Phase, Process, ProcessFollow
 
 
 def _process(process):
@@ -31,31 +29,10 @@ def _results_message(activity):
             % {"title": activity.title, "funded": activity.data.get("funded", 0)}, "")
 
 
-def _update(update):
-    proposal = update.implementation.proposal
-    return proposal.title, f"{proposal.get_absolute_url()}#progress", {"excerpt": excerpt(update.text)}
-
-
-def _proposal_followers(activity):
-    if activity.data.get("status_changed"):
-        return []  # the proposal's status change already tells its followers, with this text
-    return Follow.objects.filter(proposal_id=activity.data["proposal"]).values_list("user_id", flat=True)
-
-
 rule("budget.phase_changed", Category.BUDGETS, recipients=_participants, describe=_process, message=_phase_message,
      broadcast=True)
 rule("budget.results_published", Category.BUDGETS, recipients=_participants, describe=_process,
      message=_results_message, broadcast=True)
-rule("implementation.updated", Category.PROPOSALS, recipients=_proposal_followers, describe=_update,
-     message=lambda activity: (_("Progress on “%(title)s”: %(progress)s %% done.")
-                               % {"title": activity.title, "progress": activity.data.get("progress", 0)},
-                               activity.data.get("excerpt", "")))
-
-
-def _visible_updates(ids):
-    shown = ImplementationUpdate.objects.filter(pk__in=ids, implementation__proposal__is_hidden=False)
-    return dict.fromkeys(shown.values_list("pk", flat=True))
 
 
 visibility(Process, lambda ids: dict.fromkeys(Process.objects.filter(pk__in=ids).values_list("pk", flat=True)))
-visibility(ImplementationUpdate, _visible_updates)

@@ -1,7 +1,6 @@
 """What participatory budgets hold about a person: their part of the data download, and what erasure does.
 
-The contract of stakeholders.privacy and stakeholders.erasure (see coproduction.contracts). The
-accountability records (implementation updates and evaluations) have a block of their own below.
+The contract of stakeholders.privacy and stakeholders.erasure (see coproduction.contracts).
 """
 from django.db.models import Count, Q
 
@@ -9,7 +8,7 @@ from proposals.models import Proposal
 from stakeholders.privacy import plain, plain_row
 
 from . import services
-from .models import Ballot, Evaluation, ImplementationUpdate, Phase, Pick, ProcessFollow
+from .models import Ballot, Phase, Pick, ProcessFollow
 
 EXPORTED = {
     "budgets.Ballot.user": "budget_ballots",
@@ -30,19 +29,8 @@ ERASURE = {
     "budgets.Entry.reviewed_by": "unlink: the public review of someone else's budget proposal stays",
 }
 
-# Accountability: implementation updates and evaluations.
-EXPORTED |= {
-    "budgets.Evaluation.user": "budget_evaluations",
-    "budgets.ImplementationUpdate.author": "budget_implementation_updates",
-}
-ERASURE |= {
-    "budgets.Evaluation.user": "unlink: evaluations are shown without names; the rating stays in the average",
-    "budgets.ImplementationUpdate.author": "keep as deleted user: a public progress report of an organisation",
-}
-
-
 def export(user):
-    """The person's budget proposals, ballots with their picks, follows, and accountability records."""
+    """The person's budget proposals, ballots with their picks, and follows."""
     data = {}
     data["budget_entries"] = [
         {"process": p.budget_entry.process.title,
@@ -66,24 +54,7 @@ def export(user):
         {"process": f.process.title, "created_at": plain(f.created_at)}
         for f in ProcessFollow.objects.filter(user=user).select_related("process").order_by("created_at")
     ]
-    data.update(_accountability(user))
     return data
-
-
-def _accountability(user):
-    return {
-        "budget_evaluations": [
-            {"proposal": e.implementation.proposal.title, **plain_row(e, ["rating", "comment", "created_at"])}
-            for e in Evaluation.objects.filter(user=user).select_related("implementation__proposal")
-            .order_by("created_at")
-        ],
-        "budget_implementation_updates": [
-            {"proposal": u.implementation.proposal.title,
-             **plain_row(u, ["text", "status", "progress", "created_at"])}
-            for u in ImplementationUpdate.objects.filter(author=user).select_related("implementation__proposal")
-            .order_by("created_at")
-        ],
-    }
 
 
 def erase(*, user, now):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from proposals import views as proposal_views
+
 from . import views
 
 app_name = "budgets"
@@ -7,8 +9,10 @@ app_name = "budgets"
 urlpatterns = [
     path("", views.process_list, name="list"),
     path("progress/<slug:org_slug>/", views.organisation_progress, name="organisation_progress"),
-    path("proposals/<int:proposal_pk>/updates/", views.update_post, name="update_post"),
-    path("proposals/<int:proposal_pk>/evaluations/", views.evaluation_post, name="evaluate"),
+    # Where progress updates and evaluations were first posted; the proposal's page now posts them
+    # to its own addresses, and these keep answering as before.
+    path("proposals/<int:pk>/updates/", proposal_views.update_post, name="update_post"),
+    path("proposals/<int:pk>/evaluations/", proposal_views.evaluation_post, name="evaluate"),
     path("<slug:slug>/", views.process_detail, name="detail"),
     path("<slug:slug>/propose/", views.propose, name="propose"),
     path("<slug:slug>/follow/", views.follow, name="follow"),

@@ -3,10 +3,14 @@
 A page that shows a *slot* (``"proposal"``, ``"organisation"``, …) renders, in order, every panel
 registered for it; the page's app never names the apps that contribute. In ``pages.py``:
 
-- ``panel(slot, name, template=..., context=..., order=100)``: ``context(request, obj, bound)``
-  returns the panel's template context, or None when the panel has nothing to show for ``obj``.
-  ``bound`` holds the forms a refused POST sends back to the page, by panel name, so the panel
-  shows them with their errors instead of empty ones.
+- ``panel(slot, name, template=..., context=..., order=100, related=(), stylesheet=None)``:
+  ``context(request, obj, bound)`` returns the panel's template context, or None when the panel
+  has nothing to show for ``obj``. ``bound`` is what a refused POST sends back for this panel:
+  the page's view renders with ``bound_panels={panel name: form or dict of forms}``, so the
+  panel shows them with their errors instead of empty ones. ``related`` names relations of
+  ``obj`` the panel reads; the page loads them with the object (``related_of(slot)`` in its
+  ``select_related``), so the panel asks no query for them. ``stylesheet`` (a static path) is
+  linked once, before the first panel shown that needs it.
 - ``matrix_counter(name, count)``: ``count()`` returns {(planning, delivery): number}; the matrix
   page adds up every app's counts per cell.
 
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -26,17 +32,19 @@ class Panel:
     template: str
     context: Callable
     order: int = 100
+    related: tuple = ()
+    stylesheet: str | None = None
 
 
 PANELS: dict[str, list[Panel]] = {}
 MATRIX_COUNTERS: dict[str, Callable] = {}
 
 
-def panel(slot, name, *, template, context, order=100):
+def panel(slot, name, *, template, context, order=100, related=(), stylesheet=None):
     panels = PANELS.setdefault(slot, [])
     if any(existing.name == name for existing in panels):
         raise ValueError(f"Two panels named {name!r} on {slot!r}")
-    panels.append(Panel(slot, name, template, context, order))
+    panels.append(Panel(slot, name, template, context, order, tuple(related), stylesheet))
     panels.sort(key=lambda item: (item.order, item.name))
 
 
@@ -50,13 +58,22 @@ def panels_of(slot):
     return PANELS.get(slot, [])
 
 
+def related_of(slot):
+    """The relations the panels of ``slot`` read of the page's object, for its ``select_related``."""
+    return [relation for item in panels_of(slot) for relation in item.related]
+
+
 def render_panels(slot, request, obj, bound=None):
     """The HTML of every panel of ``slot`` that has something to show for ``obj``."""
-    parts = []
+    parts, linked = [], set()
     for item in panels_of(slot):
         context = item.context(request, obj, (bound or {}).get(item.name))
-        if context is not None:
-            parts.append(render_to_string(item.template, context, request=request))
+        if context is None:
+            continue
+        if item.stylesheet and item.stylesheet not in linked:
+            linked.add(item.stylesheet)
+            parts.append(format_html('<link rel="stylesheet" href="{}">', static(item.stylesheet)))
+        parts.append(render_to_string(item.template, context, request=request))
     return mark_safe("".join(parts))
 
 

@@ -222,7 +222,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
-        "ImplementationStatusEnum": "budgets.models.Implementation.Status",
+        "ImplementationStatusEnum": "proposals.models.Implementation.Status",
         "TaskStatusEnum": "volunteering.models.Task.Status",
     },
 }

@@ -1,10 +1,11 @@
 """Calls for ideas and proposals in the open data API.
 
 A proposal is published with its place on Bovaird's matrix, its status, its kept counters and —
-in the detail — its public status history with the organisation's official responses. Drafts and
-proposals hidden by moderation never appear; nor does who wrote, supported or commented on one.
+in the detail — its public status history with the organisation's official responses; what became
+of accepted proposals in dated progress updates. Drafts and proposals hidden by moderation never
+appear; nor does who wrote, supported or commented on one, or who wrote an update.
 """
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -13,8 +14,16 @@ from coproduction.api.base import OrganisationRefSerializer, PageLinkField, Publ
 from coproduction.modes import Delivery, Planning, cell_for
 from stakeholders.models import Organisation
 
-from .filters import ProposalFilter
-from .models import Call, Proposal, StatusChange, kept_total
+from .filters import ImplementationUpdateFilter, ProposalFilter
+from .models import Call, ImplementationUpdate, Proposal, StatusChange, kept_total
+
+
+class ProposalRefSerializer(serializers.Serializer):
+    """A proposal named where budgets and their results refer to it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = PageLinkField()
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -139,6 +148,42 @@ class ProposalViewSet(PublicViewSet):
         return kept_total(planning=planning, delivery=delivery)
 
 
+# --- accountability ------------------------------------------------------------------------------
+
+def _public_proposals(prefix=""):
+    """The proposals anyone may read in the API: published (not drafts) and not hidden by moderation."""
+    return ~Q(**{f"{prefix}status": Proposal.Status.DRAFT}) & Q(**{f"{prefix}is_hidden": False})
+
+
+class ImplementationUpdateSerializer(serializers.ModelSerializer):
+    """A dated public update; it speaks for the organisation, so it names nobody."""
+
+    implementation = serializers.IntegerField(source="implementation_id", read_only=True)
+    proposal = ProposalRefSerializer(source="implementation.proposal", read_only=True)
+
+    class Meta:
+        model = ImplementationUpdate
+        fields = ["id", "implementation", "proposal", "status", "progress", "text", "created_at"]
+
+
+class ImplementationUpdateViewSet(PublicViewSet):
+    api_description = _(
+        "Progress updates on accepted and funded proposals, newest first: what was done, the step and "
+        "progress.\n\n`implementation`, `proposal` or `organisation` narrow the list."
+    )
+
+    serializer_class = ImplementationUpdateSerializer
+    filterset_class = ImplementationUpdateFilter
+    queryset = (
+        ImplementationUpdate.objects.filter(_public_proposals("implementation__proposal__"))
+        .select_related("implementation__proposal")
+        .only("id", "implementation_id", "status", "progress", "text", "created_at", "implementation__id",
+              "implementation__proposal_id", "implementation__proposal__id", "implementation__proposal__title")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def register(router):
     router.register("calls", CallViewSet, basename="call")
     router.register("proposals", ProposalViewSet, basename="proposal")
+    router.register("implementation-updates", ImplementationUpdateViewSet, basename="implementation-update")

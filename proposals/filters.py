@@ -4,10 +4,11 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.api.filters import IdFilter
 from coproduction.modes import Delivery, Planning
 from stakeholders.models import Organisation
 
-from .models import Call, Category, Proposal
+from .models import Call, Category, ImplementationUpdate, Proposal
 
 # Each ordering ends on the id so that pages never overlap; the model's indexes match these.
 ORDERINGS = {
@@ -68,3 +69,15 @@ class ProposalFilter(django_filters.FilterSet):
 
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
+
+
+class ImplementationUpdateFilter(django_filters.FilterSet):
+    implementation = IdFilter(label=_("Implementation"), field_name="implementation_id")
+    proposal = IdFilter(label=_("Proposal"), field_name="implementation__proposal_id")
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), field_name="implementation__proposal__organisation",
+        queryset=Organisation.objects.only("id", "name"))
+
+    class Meta:
+        model = ImplementationUpdate
+        fields = ["implementation", "proposal", "organisation"]

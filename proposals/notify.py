@@ -1,11 +1,12 @@
-"""Who hears about proposals: their followers (authors and supporters follow automatically)."""
+"""Who hears about proposals: their followers (authors and supporters follow automatically), also
+about the progress of accepted proposals."""
 from django.utils.translation import gettext as _
 
 from notifications.models import Category
 from notifications.registry import rule, visibility
 from notifications.wording import actor_name, excerpt
 
-from .models import Comment, Follow, Proposal
+from .models import Comment, Follow, ImplementationUpdate, Proposal
 
 
 def followers(proposal_id):
@@ -50,6 +51,23 @@ rule("proposal.pledged", Category.PROPOSALS,
                                                                                  "title": activity.title}, ""))
 
 
+def _update(update):
+    proposal = update.implementation.proposal
+    return proposal.title, f"{proposal.get_absolute_url()}#progress", {"excerpt": excerpt(update.text)}
+
+
+def _proposal_followers(activity):
+    if activity.data.get("status_changed"):
+        return []  # the proposal's status change already tells its followers, with this text
+    return followers(activity.data["proposal"])
+
+
+rule("implementation.updated", Category.PROPOSALS, recipients=_proposal_followers, describe=_update,
+     message=lambda activity: (_("Progress on “%(title)s”: %(progress)s %% done.")
+                               % {"title": activity.title, "progress": activity.data.get("progress", 0)},
+                               activity.data.get("excerpt", "")))
+
+
 def _visible_proposals(ids):
     shown = Proposal.objects.filter(pk__in=ids, is_hidden=False).exclude(status=Proposal.Status.DRAFT).order_by()
     return dict.fromkeys(shown.values_list("pk", flat=True))
@@ -62,3 +80,11 @@ def _visible_comments(ids):
 
 visibility(Proposal, _visible_proposals)
 visibility(Comment, _visible_comments)
+
+
+def _visible_updates(ids):
+    shown = ImplementationUpdate.objects.filter(pk__in=ids, implementation__proposal__is_hidden=False)
+    return dict.fromkeys(shown.values_list("pk", flat=True))
+
+
+visibility(ImplementationUpdate, _visible_updates)

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from stakeholders.privacy import organisation_name, plain, plain_row
 
 from . import services
-from .models import Comment, Follow, Pledge, Proposal, Report, Support
+from .models import Comment, Evaluation, Follow, ImplementationUpdate, Pledge, Proposal, Report, Support
 
 EXPORTED = {
     "proposals.Proposal.author": "proposals",
@@ -20,6 +20,9 @@ EXPORTED = {
     "proposals.Pledge.user": "pledges",
     "proposals.Pledge.entered_by": "entered_on_behalf_of_others",
     "proposals.Report.reporter": "reports",
+    # Named as they were when only participatory budgets tracked what became of a proposal.
+    "proposals.Evaluation.user": "budget_evaluations",
+    "proposals.ImplementationUpdate.author": "budget_implementation_updates",
 }
 
 LEFT_OUT = {
@@ -48,11 +51,14 @@ ERASURE = {
     "proposals.Report.reporter": "unlink: a report stays in the moderation queue until staff decide on it; "
                                  "who reported it is no longer known",
     "proposals.Report.decided_by": "unlink: the moderation decision stays",
+    "proposals.Evaluation.user": "unlink: evaluations are shown without names; the rating stays in the average",
+    "proposals.ImplementationUpdate.author": "keep as deleted user: a public progress report of an organisation",
 }
 
 
 def export(user):
-    """The person's proposals, comments, supports, follows, pledges, reports and what they entered for others."""
+    """The person's proposals, comments, supports, follows, pledges, reports, what they entered for others,
+    and their evaluations and progress updates of proposals."""
     data = {}
     data["proposals"] = [
         {"organisation": organisation_name(p), "channel": p.channel,
@@ -91,7 +97,25 @@ def export(user):
          "proposal": r.proposal.title, **plain_row(r, ["reason", "status", "created_at", "decided_at"])}
         for r in Report.objects.filter(reporter=user).select_related("proposal").order_by("created_at")
     ]
+    data.update(_accountability(user))
     return data
+
+
+def _accountability(user):
+    return {
+        "budget_evaluations": [
+            {"proposal": e.implementation.proposal.title, **plain_row(e, ["rating", "comment", "created_at"])}
+            for e in Evaluation.objects.filter(user=user).select_related("implementation__proposal")
+            .order_by("created_at")
+        ],
+        "budget_implementation_updates": [
+            {"proposal": u.implementation.proposal.title,
+             **plain_row(u, ["text", "status", "progress", "created_at"])}
+            for u in ImplementationUpdate.objects.filter(author=user).select_related("implementation__proposal")
+            .order_by("created_at")
+        ],
+    }
+
 
 
 def erase(*, user, now):

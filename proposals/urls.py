@@ -23,4 +23,6 @@ urlpatterns = [
     path("<int:pk>/comments/<int:comment_pk>/report/", views.comment_report_view, name="comment_report"),
     path("<int:pk>/pledges/", views.pledge_view, name="pledge"),
     path("<int:pk>/report/", views.report_view, name="report"),
+    path("<int:pk>/updates/", views.update_post, name="update_post"),
+    path("<int:pk>/evaluations/", views.evaluation_post, name="evaluate"),
 ]

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduction.admin_tools import refuse_in_admin
 from coproduction.errors import DomainError
+from coproduction.formatting import amount
 from stakeholders.admin import OrganisationScopedAdmin
 from stakeholders.models import Organisation
 
 from .. import services
-from ..money import amount
 from ..models import PHASE_HELP, PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process
 from .common import DATE_FIELDS, RULES_FIELDS, _reached, next_phase
 

@@ -1,5 +1,4 @@
 """Every change to participatory budgets goes through these; views, admin and tasks call them."""
-from .accountability import evaluation_create, implementation_for, implementation_update_post, may_evaluate
 from .ballots import ballot_confirm, ballot_of, ballot_set_picks, eligibility_refusal
 from .errors import BudgetError
 from .processes import entry_review, entry_submit, phase_move, phases_advance, process_follow, process_unfollow
@@ -7,8 +6,8 @@ from .results import results_compute, results_publish
 
 __all__ = [
     "BudgetError", "ballot_confirm", "ballot_of", "ballot_set_picks", "eligibility_refusal", "entry_review",
-    "entry_submit", "evaluation_create", "implementation_for", "implementation_update_post", "may_evaluate",
-    "phase_move", "phases_advance", "process_follow", "process_unfollow", "results_compute", "results_publish",
+    "entry_submit", "phase_move", "phases_advance", "process_follow", "process_unfollow", "results_compute",
+    "results_publish",
 ]
 
 # What erasing an account does in budgets (stakeholders.erasure calls these through budgets/privacy.py).

@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduction.formatting import amount
 from stakeholders.models import Membership
 
 from ..models import Ballot, Entry, Phase, Pick, Process
-from ..money import amount
 from .errors import BudgetError
 
 E = Process.Eligibility

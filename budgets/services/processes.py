@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coproduction.formatting import amount
 from coproduction.modes import Delivery, Planning
 from notifications.services import activity_record
 from proposals.models import Proposal
@@ -15,7 +16,6 @@ from proposals.services import ProposalError, proposal_create, proposal_record_d
 from stakeholders.staff import require_staff
 
 from ..models import PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process, ProcessFollow
-from ..money import amount
 from .common import lock_process
 from .errors import BudgetError
 

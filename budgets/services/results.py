@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
 from proposals.models import Proposal
-from proposals.services import proposal_record_decision
+from proposals.services import implementations_open, proposal_record_decision
 from stakeholders.models import Membership
 
-from ..models import Ballot, Entry, Implementation, Pick, Process
+from ..models import Ballot, Entry, Pick, Process
 
 
 def results_compute(process):
@@ -64,7 +64,7 @@ def results_publish(*, process, now=None, actor=None):
                     organisation=process.organisation, funded=len(funded), funded_total=str(funded_total),
                     ballots=process.ballot_count)
     proposals = Proposal.objects.filter(budget_entry__pk__in=funded).select_related("budget_entry").order_by("pk")
-    Implementation.objects.bulk_create([Implementation(proposal=p) for p in proposals], ignore_conflicts=True)
+    implementations_open(proposals=proposals)
     for proposal in proposals.filter(status__in=[Proposal.Status.PUBLISHED, Proposal.Status.UNDER_REVIEW]):
         proposal_record_decision(
             proposal=proposal, to_status=Proposal.Status.ACCEPTED, actor=actor,

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduction.errors import DomainError
+from coproduction.formatting import amount_formatter
 
 from .. import services
 from ..models import PHASE_ORDER, Ballot, Entry, Phase, Pick, Process
-from ..money import amount_formatter
 from ..voting_forms import BallotForm
 
 TEMPLATE = "budgets/ballot.html"

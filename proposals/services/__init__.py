@@ -1,7 +1,10 @@
 """Every change to proposals and what people do with them. Views, admin and tasks call these."""
+from .accountability import evaluation_create, implementation_update_post, may_evaluate, took_part_through
 from .common import ProposalError
+from .erasure import person_contributions_withdraw, person_drafts_delete
 from .lifecycle import (
-    TRANSITIONS, author_moves, check_author_move, proposal_create, proposal_record_decision, proposal_set_status, proposal_update,
+    TRACKED, TRANSITIONS, author_moves, check_author_move, implementations_open, proposal_create,
+    proposal_record_decision, proposal_set_status, proposal_update,
 )
 from .moderation import content_set_hidden, report_create, report_decide
 from .participation import (
@@ -9,15 +12,10 @@ from .participation import (
     proposal_unsupport,
 )
 
-
 __all__ = [
-    "TRANSITIONS", "ProposalError", "author_moves", "check_author_move", "comment_create", "comment_edit", "content_set_hidden",
-    "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
+    "TRACKED", "TRANSITIONS", "ProposalError", "author_moves", "check_author_move", "comment_create", "comment_edit",
+    "content_set_hidden", "evaluation_create", "implementation_update_post", "implementations_open", "may_evaluate",
+    "person_contributions_withdraw", "person_drafts_delete", "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
-    "report_decide",
+    "report_decide", "took_part_through",
 ]
-
-# What erasing an account does in proposals (stakeholders.erasure calls these through proposals/privacy.py).
-from .erasure import person_contributions_withdraw, person_drafts_delete  # noqa: E402
-
-__all__ += ["person_contributions_withdraw", "person_drafts_delete"]

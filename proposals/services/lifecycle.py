@@ -1,4 +1,5 @@
-"""A proposal's life: written, changed, and moved from status to status with a public response."""
+"""A proposal's life: written, changed, and moved from status to status with a public response; an
+accepted proposal gets its implementation record (what became of it: see accountability)."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -6,7 +7,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 from stakeholders.staff import is_staff_of
 
-from ..models import Channel, Follow, Proposal, StatusChange, forget_mode_counts
+from ..models import Channel, Follow, Implementation, Proposal, StatusChange, forget_mode_counts
 from .common import ProposalError, _check_assisted, _update_search_vector
 
 
@@ -23,6 +24,8 @@ TRANSITIONS = {
     S.REJECTED: {},
     S.WITHDRAWN: {},
 }
+# From acceptance on, what becomes of a proposal is tracked in its implementation record.
+TRACKED = [S.ACCEPTED, S.IN_DELIVERY, S.COMPLETED]
 
 
 @transaction.atomic
@@ -126,6 +129,12 @@ def proposal_record_decision(*, proposal, to_status, response, actor=None):
     return _move(proposal, actor=actor, to_status=to_status, response=response.strip())
 
 
+def implementations_open(*, proposals):
+    """Each accepted or funded proposal has one implementation record; those that have one keep it."""
+    Implementation.objects.bulk_create([Implementation(proposal=proposal) for proposal in proposals],
+                                       ignore_conflicts=True)
+
+
 def _move(proposal, *, actor, to_status, response):
     from_status = proposal.status
     now = timezone.now()
@@ -142,6 +151,8 @@ def _move(proposal, *, actor, to_status, response):
         StatusChange.objects.create(
             proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, response=response
         )
+    if to_status in TRACKED:
+        implementations_open(proposals=[proposal])
     verb = "proposal.published" if to_status == S.PUBLISHED else "proposal.status_changed"
     activity_record(
         actor=actor, verb=verb, target=proposal, organisation=proposal.organisation,

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from coproduction.pages import related_of
 from coproduction.permissions import allowed
 from stakeholders.models import Organisation
 
@@ -57,7 +58,7 @@ def _page_queryset(user):
     partners = Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name", "slug"))
     queryset = (
         Proposal.objects.defer("search_vector")
-        .select_related("organisation", "call", "category", "author", "budget_entry__process", "implementation")
+        .select_related("organisation", "call", "category", "author", "implementation", *related_of("proposal"))
         .prefetch_related(partners)
     )
     if user.is_authenticated:
@@ -122,10 +123,14 @@ def proposal_detail(request, pk):
     return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal))
 
 
-def render_detail(request, pk, *, status, error=None, **forms):
-    """The proposal page again, after a refused action: 400 for bad input, 403 for a missing right."""
+def render_detail(request, pk, *, status, error=None, bound_panels=None, **forms):
+    """The proposal page again, after a refused action: 400 for bad input, 403 for a missing right.
+
+    ``bound_panels`` gives the panels of the page their refused forms back, by panel name.
+    """
     if error:
         messages.error(request, error)
     proposal = _visible_proposal(request, pk, _page_queryset(request.user))
-    return render(request, "proposals/proposal_detail.html", _detail_context(request, proposal, **forms),
-                  status=status)
+    context = _detail_context(request, proposal, **forms)
+    context["bound_panels"] = bound_panels or {}
+    return render(request, "proposals/proposal_detail.html", context, status=status)

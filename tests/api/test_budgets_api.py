@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from budgets import services
 from budgets.models import Phase, Process
+from proposals import services as proposal_services
 from proposals.models import Proposal
 from tests.budgets.factories import add_entry, make_process, move_to, process_staff, publish, vote
 from tests.proposals.factories import ProposalFactory, SupportFactory
@@ -248,14 +248,14 @@ def completed(published):
     staff = process_staff(process)
     staff.display_name = "Fachkraft Frieda"
     staff.save(update_fields=["display_name"])
-    services.implementation_update_post(proposal=a.proposal, actor=staff, text="Die Bänke sind bestellt.",
+    proposal_services.implementation_update_post(proposal=a.proposal, actor=staff, text="Die Bänke sind bestellt.",
                                         status="in_progress", progress=40)
-    services.implementation_update_post(proposal=a.proposal, actor=staff, text="Die Bänke stehen.",
+    proposal_services.implementation_update_post(proposal=a.proposal, actor=staff, text="Die Bänke stehen.",
                                         status="completed", progress=100)
     a.proposal.refresh_from_db()
-    services.evaluation_create(implementation=a.proposal.implementation, user=voters[0], rating=4,
+    proposal_services.evaluation_create(implementation=a.proposal.implementation, user=voters[0], rating=4,
                                comment="Sehr schön, Wiebke aus Haus 3")
-    services.evaluation_create(implementation=a.proposal.implementation, user=voters[1], rating=5)
+    proposal_services.evaluation_create(implementation=a.proposal.implementation, user=voters[1], rating=5)
     return process, a, staff, voters
 
 
@@ -290,7 +290,7 @@ def test_an_implementation_without_updates_has_no_last_update(client, published)
 def test_updates_speak_for_the_organisation(client, completed, published):
     process, a, staff, _voters = completed
     d = published[4]
-    services.implementation_update_post(proposal=d.proposal, actor=staff, text="Versteckt.", status="in_progress",
+    proposal_services.implementation_update_post(proposal=d.proposal, actor=staff, text="Versteckt.", status="in_progress",
                                         progress=10)
     response, data = get(client, UPDATES)
     assert [row["text"] for row in data["results"]] == ["Die Bänke stehen.", "Die Bänke sind bestellt."]
@@ -325,7 +325,7 @@ def test_bad_accountability_filters_are_refused(client, url, params):
 
 def test_an_accepted_proposal_outside_budgets_is_tracked_too(client, organisation, staff):
     proposal = ProposalFactory(organisation=organisation, status=Proposal.Status.ACCEPTED)
-    services.implementation_update_post(proposal=proposal, actor=staff, text="Es geht los.", status="in_progress",
+    proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Es geht los.", status="in_progress",
                                         progress=5)
     _response, data = get(client, IMPLEMENTATIONS)
     assert data["results"][0]["proposal"]["id"] == proposal.pk and data["results"][0]["budget"] is None
@@ -349,11 +349,11 @@ def fill(size):
         publish(process)
         staff = process_staff(process)
         proposal = Proposal.objects.get(pk=entries[0].proposal_id)
-        services.implementation_update_post(proposal=proposal, actor=staff, text="Los.", status="in_progress",
+        proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Los.", status="in_progress",
                                             progress=50)
-        services.implementation_update_post(proposal=proposal, actor=staff, text="Fertig.", status="completed",
+        proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Fertig.", status="completed",
                                             progress=100)
-        services.evaluation_create(implementation=proposal.implementation, user=voter, rating=3)
+        proposal_services.evaluation_create(implementation=proposal.implementation, user=voter, rating=3)
         supporter = UserFactory()
         SupportFactory(proposal=proposal, user=supporter)
         processes.append(process)

@@ -10,10 +10,9 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from budgets import services as budget_services
-from budgets.models import Implementation, Phase
+from budgets.models import Phase
 from proposals import services as proposal_services
-from proposals.models import Pledge, Proposal
+from proposals.models import Implementation, Pledge, Proposal
 from stakeholders.models import Invitation, Membership
 from tests.budgets.factories import add_entry, make_process, move_to, process_staff, vote
 from tests.proposals.factories import CallFactory, CommentFactory, ProposalFactory
@@ -69,7 +68,7 @@ def build_world():
     vote(process, voter, [funded])
     move_to(process, Phase.RESULTS)
     move_to(process, Phase.IMPLEMENTATION)
-    budget_services.implementation_update_post(proposal=funded.proposal, actor=process_staff(process),
+    proposal_services.implementation_update_post(proposal=funded.proposal, actor=process_staff(process),
                                                text="PUBLIC progress update", status=Implementation.Status.IN_PROGRESS,
                                                progress=40)
     make_process(organisation, phase=Phase.ANNOUNCED, title="PUBLIC announced budget", slug="announced-budget")

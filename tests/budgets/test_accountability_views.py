@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from budgets import services
-from budgets.models import Evaluation, Implementation, ImplementationUpdate, Phase
-from proposals.models import Proposal
+from budgets.models import Phase
+from proposals import services as proposal_services
+from proposals.models import Evaluation, Implementation, ImplementationUpdate, Proposal
 from tests.proposals.factories import FollowFactory, ProposalFactory, SupportFactory
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 
@@ -29,6 +29,11 @@ def evaluate_url(proposal):
     return f"/budgets/proposals/{proposal.pk}/evaluations/"
 
 
+def form_action(proposal, what):
+    """Where the proposal's page posts updates and evaluations now; the addresses above keep answering."""
+    return f"/proposals/{proposal.pk}/{what}/"
+
+
 @pytest.fixture
 def funded(organisation):
     """Results are out: A (400 €, 2 votes) is funded, B (700 €, 1 vote) no longer fits into 1,000 €."""
@@ -48,7 +53,7 @@ def funded(organisation):
 def post_update(proposal, actor, **data):
     values = {"text": "Die Bänke sind bestellt.", "status": "in_progress", "progress": 30}
     values.update(data)
-    return services.implementation_update_post(proposal=proposal, actor=actor, **values)
+    return proposal_services.implementation_update_post(proposal=proposal, actor=actor, **values)
 
 
 # --- the box on the proposal page ------------------------------------------------------------
@@ -93,11 +98,19 @@ def test_after_the_results_votes_funding_and_implementation_are_shown(client, fu
     assert "<dt>Votes</dt><dd>1</dd>" in html and "Not funded" in html and 'id="progress"' not in html
 
 
-def test_an_accepted_proposal_outside_budgets_is_tracked_too(client, organisation):
-    proposal = ProposalFactory(organisation=organisation, status=S.ACCEPTED)
+def test_an_accepted_proposal_outside_budgets_is_tracked_too(client, organisation, staff):
+    proposal = ProposalFactory(organisation=organisation, status=S.PUBLISHED)
+    proposal_services.proposal_set_status(proposal=proposal, actor=staff, to_status=S.ACCEPTED, response="Ja.")
+    assert Implementation.objects.filter(proposal=proposal).count() == 1  # opened by the decision
     html = client.get(page_url(proposal)).text
     assert 'id="budget"' not in html and 'id="progress"' in html and "No update yet" in html
     assert Implementation.objects.filter(proposal=proposal).count() == 1
+
+
+def test_the_page_writes_nothing_for_a_proposal_without_its_record(client, organisation):
+    proposal = ProposalFactory(organisation=organisation, status=S.ACCEPTED)  # not through the services
+    html = client.get(page_url(proposal)).text
+    assert 'id="progress"' not in html and not Implementation.objects.exists()
 
 
 def test_updates_are_shown_newest_first_with_status_steps(client, funded):
@@ -126,7 +139,7 @@ def test_staff_of_the_organisation_post_an_update(client, funded, staff):
     _process, a, _b, _voters = funded
     client.force_login(staff)
     page = client.get(page_url(a.proposal)).text
-    assert f'action="{update_url(a.proposal)}"' in page and "Publish update" in page
+    assert f'action="{form_action(a.proposal, "updates")}"' in page and "Publish update" in page
     response = client.post(update_url(a.proposal), {"text": "Die Bänke sind bestellt.", "status": "in_progress",
                                                     "progress": "30"})
     assert response.status_code == 302 and response.url == f"{page_url(a.proposal)}#progress"
@@ -138,8 +151,8 @@ def test_staff_of_the_organisation_post_an_update(client, funded, staff):
     assert implementation.status == "in_progress" and implementation.progress == 30
     assert implementation.update_count == 1 and implementation.started_at is not None
 
-    response = client.post(update_url(a.proposal), {"text": "Fertig aufgestellt.", "status": "completed",
-                                                    "progress": "80"})
+    response = client.post(form_action(a.proposal, "updates"), {"text": "Fertig aufgestellt.", "status": "completed",
+                                                                 "progress": "80"})
     assert response.status_code == 302
     assert Proposal.objects.get(pk=proposal.pk).status == S.COMPLETED
     implementation.refresh_from_db()
@@ -152,7 +165,7 @@ def test_others_may_not_post_updates(client, funded, other_staff, person):
     data = {"text": "Ich war's.", "status": "in_progress", "progress": "50"}
     for who in (other_staff, person, voters[0], a.proposal.author):
         client.force_login(who)
-        assert 'action="%s"' % update_url(a.proposal) not in client.get(page_url(a.proposal)).text
+        assert 'action="%s"' % form_action(a.proposal, "updates") not in client.get(page_url(a.proposal)).text
         response = client.post(update_url(a.proposal), data)
         assert response.status_code == 403
         assert "Only staff of the organisation can report progress." in response.text
@@ -334,9 +347,9 @@ def test_csrf_is_required(funded, staff):
 
 def test_texts_are_escaped(client, completed):
     proposal, voters = completed
-    services.implementation_update_post(proposal=proposal, actor=process_staff(proposal.budget_entry.process),
+    proposal_services.implementation_update_post(proposal=proposal, actor=process_staff(proposal.budget_entry.process),
                                         text="<script>alert(1)</script>", status="completed", progress=100)
-    services.evaluation_create(implementation=proposal.implementation, user=voters[0], rating=5,
+    proposal_services.evaluation_create(implementation=proposal.implementation, user=voters[0], rating=5,
                                comment="<img src=x onerror=alert(1)>")
     html = client.get(page_url(proposal)).text
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
@@ -350,12 +363,12 @@ def test_the_box_asks_a_fixed_number_of_queries(client, completed, django_assert
     proposal, voters = completed
     staff = process_staff(proposal.budget_entry.process)
     for index in range(size):
-        services.implementation_update_post(proposal=proposal, actor=staff, text=f"Meldung {index}",
+        proposal_services.implementation_update_post(proposal=proposal, actor=staff, text=f"Meldung {index}",
                                             status="completed", progress=100)
     for index in range(size):
         evaluator = UserFactory()
         SupportFactory(proposal=proposal, user=evaluator)
-        services.evaluation_create(implementation=proposal.implementation, user=evaluator, rating=1 + index % 5,
+        proposal_services.evaluation_create(implementation=proposal.implementation, user=evaluator, rating=1 + index % 5,
                                    comment=f"Kommentar {index}")
     # the proposal page's own 5 to 6 queries; the box: entry + implementation, updates, comments
     with django_assert_max_num_queries(9):

@@ -8,12 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from budgets import services
-from budgets.models import (
-    PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Evaluation, Implementation, ImplementationUpdate, Phase, Pick, Process,
-)
+from budgets.models import PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Phase, Pick, Process
 from notifications.models import Activity
-from proposals.models import Proposal, StatusChange
+from proposals import services as proposal_services
+from proposals.models import Evaluation, Implementation, ImplementationUpdate, Proposal, StatusChange
 from tests.admin_support import changelist_scoping_tests
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import MembershipFactory, UserFactory
@@ -22,6 +20,11 @@ from .factories import vote
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/budgets"
+ACCOUNTABILITY = "/admin/proposals"  # implementations and evaluations are the proposals'
+
+
+def admin_of(model):
+    return ACCOUNTABILITY if model in ("implementation", "evaluation") else ADMIN
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -74,7 +77,7 @@ def process_form(organisation, dates=None, **fields):
 
 
 def action(client, model, name, objects):
-    return client.post(f"{ADMIN}/{model}/", {"action": name, "_selected_action": [obj.pk for obj in objects]},
+    return client.post(f"{admin_of(model)}/{model}/", {"action": name, "_selected_action": [obj.pk for obj in objects]},
                        follow=True, **EN)
 
 
@@ -102,14 +105,16 @@ def foreign(other_organisation):
 
 
 LISTS = [("process", "Eigener Bürgerhaushalt", "Fremder Bürgerhaushalt"),
-         ("entry", "Eigener Trinkbrunnen", "Fremder Trinkbrunnen"),
-         ("implementation", "Eigene Bank am Spielplatz", "Fremde Bank am Spielplatz"),
-         ("evaluation", "Eigene Bank am Spielplatz", "Fremde Bank am Spielplatz")]
+         ("entry", "Eigener Trinkbrunnen", "Fremder Trinkbrunnen")]
+ACCOUNTABILITY_LISTS = [("implementation", "Eigene Bank am Spielplatz", "Fremde Bank am Spielplatz"),
+                        ("evaluation", "Eigene Bank am Spielplatz", "Fremde Bank am Spielplatz")]
 
 
 # Scoping -----------------------------------------------------------------------------------
 
 test_staff_lists_show_only_their_organisations, test_superuser_sees_all = changelist_scoping_tests(ADMIN, LISTS)
+test_staff_accountability_lists_show_only_their_organisations, test_superuser_sees_all_accountability = \
+    changelist_scoping_tests(ACCOUNTABILITY, ACCOUNTABILITY_LISTS)
 
 
 @pytest.mark.parametrize("model, view", [
@@ -119,7 +124,7 @@ test_staff_lists_show_only_their_organisations, test_superuser_sees_all = change
 def test_forged_urls_of_another_organisation_find_nothing(client, staff, foreign, model, view):
     client.force_login(staff)
     target = foreign[model]
-    response = client.get(f"{ADMIN}/{model}/{target.pk}/{view}/", follow=True)
+    response = client.get(f"{admin_of(model)}/{model}/{target.pk}/{view}/", follow=True)
     assert response.redirect_chain and response.redirect_chain[-1][0] == "/admin/"
     assert "Fremd" not in response.text
 
@@ -131,7 +136,7 @@ def test_forged_posts_on_another_organisation_change_nothing(client, staff, fore
     action(client, "process", "move_to_next_phase", [process])
     client.post(f"{ADMIN}/process/{process.pk}/change/", process_form(organisation, title="Übernommen"))
     client.post(f"{ADMIN}/entry/{entry.pk}/review/", {"feasible": "no", "reason": "Von fremder Hand."})
-    client.post(f"{ADMIN}/implementation/{implementation.pk}/post-update/",
+    client.post(f"{ACCOUNTABILITY}/implementation/{implementation.pk}/post-update/",
                 {"text": "Fremdes Update", "status": "in_progress", "progress": "50"})
     process.refresh_from_db()
     entry.refresh_from_db()
@@ -172,17 +177,17 @@ def test_partners_cannot_take_over_the_budget(client, staff, organisation, other
 
 @pytest.mark.parametrize("model", ["process", "entry", "implementation", "evaluation"])
 def test_anonymous_and_participants_are_sent_to_login(client, person, model):
-    assert "/admin/login/" in client.get(f"{ADMIN}/{model}/").url
+    assert "/admin/login/" in client.get(f"{admin_of(model)}/{model}/").url
     client.force_login(person)
-    assert "/admin/login/" in client.get(f"{ADMIN}/{model}/").url
+    assert "/admin/login/" in client.get(f"{admin_of(model)}/{model}/").url
 
 
 @pytest.mark.parametrize("model", ["process", "entry", "implementation", "evaluation"])
 @pytest.mark.parametrize("who", ["staff", "superuser"])
 def test_lists_with_search_and_filters_work(client, request, own, model, who):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(f"{ADMIN}/{model}/", {"q": "e"}).status_code == 200
-    assert client.get(f"{ADMIN}/{model}/{own[model].pk}/change/").status_code == 200
+    assert client.get(f"{admin_of(model)}/{model}/", {"q": "e"}).status_code == 200
+    assert client.get(f"{admin_of(model)}/{model}/{own[model].pk}/change/").status_code == 200
 
 
 def test_the_process_filter_offers_only_the_staffs_budgets(client, staff, own, foreign, organisation):
@@ -435,9 +440,9 @@ def test_other_staff_member_of_the_organisation_without_back_office_cannot_revie
 def test_staff_post_a_progress_update(client, staff, own):
     implementation = own["implementation"]
     client.force_login(staff)
-    page = client.get(f"{ADMIN}/implementation/{implementation.pk}/change/", **EN).text
-    assert f"{ADMIN}/implementation/{implementation.pk}/post-update/" in page
-    response = client.post(f"{ADMIN}/implementation/{implementation.pk}/post-update/",
+    page = client.get(f"{ACCOUNTABILITY}/implementation/{implementation.pk}/change/", **EN).text
+    assert f"{ACCOUNTABILITY}/implementation/{implementation.pk}/post-update/" in page
+    response = client.post(f"{ACCOUNTABILITY}/implementation/{implementation.pk}/post-update/",
                            {"text": "Die Bank ist bestellt.", "status": "in_progress", "progress": "30"},
                            follow=True, **EN)
     assert "The update is published with the proposal." in response.text
@@ -455,17 +460,17 @@ def test_staff_post_a_progress_update(client, staff, own):
 ])
 def test_bad_updates_are_refused_at_the_field(client, staff, own, data, field):
     client.force_login(staff)
-    response = client.post(f"{ADMIN}/implementation/{own['implementation'].pk}/post-update/", data, **EN)
+    response = client.post(f"{ACCOUNTABILITY}/implementation/{own['implementation'].pk}/post-update/", data, **EN)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not ImplementationUpdate.objects.exists()
 
 
 def test_an_ended_implementation_keeps_its_status(client, staff, own):
     implementation = own["implementation"]
-    services.implementation_update_post(proposal=implementation.proposal, actor=staff, text="Fertig.",
+    proposal_services.implementation_update_post(proposal=implementation.proposal, actor=staff, text="Fertig.",
                                         status="completed", progress=100)
     client.force_login(staff)
-    response = client.post(f"{ADMIN}/implementation/{implementation.pk}/post-update/",
+    response = client.post(f"{ACCOUNTABILITY}/implementation/{implementation.pk}/post-update/",
                            {"text": "Doch nicht.", "status": "in_progress", "progress": "50"}, **EN)
     assert response.context["form"].errors["status"] == [
         "This implementation has ended; its status can no longer change."]
@@ -475,15 +480,15 @@ def test_an_ended_implementation_keeps_its_status(client, staff, own):
 def test_implementations_and_evaluations_are_read_only(client, staff, own):
     client.force_login(staff)
     implementation, evaluation = own["implementation"], own["evaluation"]
-    assert client.post(f"{ADMIN}/implementation/{implementation.pk}/change/",
+    assert client.post(f"{ACCOUNTABILITY}/implementation/{implementation.pk}/change/",
                        {"status": "completed", "progress": "100"}).status_code == 403
-    assert client.post(f"{ADMIN}/evaluation/{evaluation.pk}/change/", {"rating": "5"}).status_code == 403
-    assert client.get(f"{ADMIN}/implementation/add/").status_code == 403
-    assert client.get(f"{ADMIN}/evaluation/add/").status_code == 403
+    assert client.post(f"{ACCOUNTABILITY}/evaluation/{evaluation.pk}/change/", {"rating": "5"}).status_code == 403
+    assert client.get(f"{ACCOUNTABILITY}/implementation/add/").status_code == 403
+    assert client.get(f"{ACCOUNTABILITY}/evaluation/add/").status_code == 403
     implementation.refresh_from_db()
     evaluation.refresh_from_db()
     assert implementation.status == "planned" and evaluation.rating == 4
-    assert "Eigenes Lob" in client.get(f"{ADMIN}/evaluation/").text
+    assert "Eigenes Lob" in client.get(f"{ACCOUNTABILITY}/evaluation/").text
 
 
 @pytest.mark.parametrize("model", ["process", "entry", "implementation", "evaluation"])
@@ -501,6 +506,6 @@ def test_lists_take_the_same_queries_at_any_size(client, staff, organisation, mo
     for size in (2, 10):
         grow(size - Process.objects.count())
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"{ADMIN}/{model}/").status_code == 200
+            assert client.get(f"{admin_of(model)}/{model}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from budgets.management.commands.bench_budgets import DOMAIN, PROCESS_SLUG, PREFIX
-from budgets.models import Ballot, Entry, Implementation, Phase, Pick, Process
+from budgets.models import Ballot, Entry, Phase, Pick, Process
 from notifications.models import Activity
-from proposals.models import Proposal
+from proposals.models import Implementation, Proposal
 from stakeholders.models import User
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",

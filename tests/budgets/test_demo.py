@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from budgets.models import PHASE_ORDER, Ballot, Entry, Evaluation, Implementation, ImplementationUpdate, Pick, Process
+from budgets.models import PHASE_ORDER, Ballot, Entry, Pick, Process
+from proposals.models import Evaluation, Implementation, ImplementationUpdate
 
 pytestmark = pytest.mark.django_db
 

@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 
 from budgets import services
-from budgets.models import ImplementationUpdate, Phase
+from budgets.models import Phase
 from notifications import registry
 from notifications.delivery import describe, visible_items
 from notifications.models import Activity, Category, Notification
 from notifications.services import fan_out
 from proposals import services as proposal_services
-from proposals.models import Proposal
+from proposals.models import ImplementationUpdate, Proposal
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import UserFactory
 
@@ -45,8 +45,11 @@ def test_the_rules_and_their_categories():
     assert rules == {
         "budget.phase_changed": (Category.BUDGETS, False, False),
         "budget.results_published": (Category.BUDGETS, False, False),
-        "implementation.updated": (Category.PROPOSALS, False, False),
     }
+    # What became of a proposal is the proposals' to tell.
+    updated = registry.RULES["implementation.updated"]
+    assert updated.recipients.__module__ == "proposals.notify"
+    assert (updated.category, updated.urgent, updated.include_actor) == (Category.PROPOSALS, False, False)
 
 
 @pytest.fixture
@@ -112,7 +115,7 @@ def accepted(organisation):
 
 def test_a_progress_update_tells_the_proposals_followers(staff, accepted):
     proposal, follower = accepted
-    services.implementation_update_post(proposal=proposal, actor=staff, text="Planung läuft.", status="planned",
+    proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Planung läuft.", status="planned",
                                         progress=10)
     recipients = told(latest("implementation.updated"))
     assert set(recipients) == ids(follower)
@@ -123,20 +126,20 @@ def test_a_progress_update_tells_the_proposals_followers(staff, accepted):
 
 def test_an_update_that_moves_the_proposal_is_told_once_by_its_status_change(staff, accepted):
     proposal, follower = accepted
-    services.implementation_update_post(proposal=proposal, actor=staff, text="Die Bank ist bestellt.", status=I,
+    proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Die Bank ist bestellt.", status=I,
                                         progress=30)
     assert not Notification.objects.filter(activity=latest("implementation.updated")).exists()
     status_change = latest("proposal.status_changed")
     assert status_change.data["response"] == "Die Bank ist bestellt."
     assert set(told(status_change)) == ids(follower)
     assert Notification.objects.filter(recipient=follower).count() == 1
-    services.implementation_update_post(proposal=proposal, actor=staff, text="Halb fertig.", status=I, progress=50)
+    proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Halb fertig.", status=I, progress=50)
     assert set(told(latest("implementation.updated"))) == ids(follower)
 
 
 def test_updates_of_hidden_proposals_are_no_longer_shown(staff, accepted):
     proposal, follower = accepted
-    services.implementation_update_post(proposal=proposal, actor=staff, text="Stand.", status="planned", progress=5)
+    proposal_services.implementation_update_post(proposal=proposal, actor=staff, text="Stand.", status="planned", progress=5)
     notification = Notification.objects.get(recipient=follower)
     assert visible_items([notification]) == {notification}
     proposal_services.content_set_hidden(target=proposal, moderator=staff, hidden=True, reason="Spam.")

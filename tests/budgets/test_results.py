@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from budgets import services
-from budgets.models import Ballot, Entry, Implementation, Phase, Pick, Process
+from budgets.models import Ballot, Entry, Phase, Pick, Process
 from notifications.models import Activity
 from proposals import services as proposal_services
-from proposals.models import Proposal, StatusChange
+from proposals.models import Implementation, Proposal, StatusChange
 from tests.stakeholders.factories import UserFactory
 
 from .factories import add_entry, make_process, move_to, process_staff, publish, vote

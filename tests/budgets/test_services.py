@@ -8,14 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from budgets import services
-from budgets.models import (
-    PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Evaluation, Implementation, ImplementationUpdate, Phase, Pick, Process,
-    ProcessFollow,
-)
+from budgets.models import PHASE_ORDER, PHASE_STARTS, Ballot, Entry, Phase, Pick, Process, ProcessFollow
 from coproduction.errors import DomainError
 from notifications.models import Activity
 from proposals import services as proposal_services
-from proposals.models import Follow, Proposal, StatusChange
+from proposals.models import Evaluation, Follow, Implementation, ImplementationUpdate, Proposal, StatusChange
 from tests.proposals.factories import PledgeFactory, ProposalFactory, SupportFactory
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 
@@ -23,6 +20,7 @@ from .factories import add_entry, make_process, move_to, process_staff, vote
 
 pytestmark = pytest.mark.django_db
 BudgetError = services.BudgetError
+ProposalError = proposal_services.ProposalError
 S = Proposal.Status
 I = Implementation.Status
 
@@ -487,18 +485,25 @@ def accepted(organisation):
     return proposal
 
 
-def test_implementation_for_tracked_proposals_only(organisation, accepted):
-    implementation = services.implementation_for(accepted)
+def test_accepting_a_proposal_opens_its_implementation_record_once(organisation, staff):
+    proposal = ProposalFactory(organisation=organisation, status=S.PUBLISHED)
+    proposal_services.proposal_set_status(proposal=proposal, actor=staff, to_status=S.UNDER_REVIEW,
+                                          response="Wir prüfen.")
+    assert not Implementation.objects.exists()
+    proposal_services.proposal_set_status(proposal=proposal, actor=staff, to_status=S.ACCEPTED, response="Machen wir.")
+    implementation = Implementation.objects.get(proposal=proposal)
     assert implementation.status == I.PLANNED and implementation.progress == 0
-    assert services.implementation_for(accepted) == implementation and Implementation.objects.count() == 1
-    assert services.implementation_for(ProposalFactory(organisation=organisation)) is None
-    assert services.implementation_for(ProposalFactory(organisation=organisation, status=S.REJECTED)) is None
+    proposal_services.proposal_set_status(proposal=proposal, actor=staff, to_status=S.IN_DELIVERY, response="Los.")
+    proposal_services.implementations_open(proposals=[proposal])
+    assert list(Implementation.objects.all()) == [implementation]
+    rejected = ProposalFactory(organisation=organisation, status=S.PUBLISHED)
+    proposal_services.proposal_set_status(proposal=rejected, actor=staff, to_status=S.REJECTED, response="Nein.")
     assert Implementation.objects.count() == 1
 
 
 def test_updates_move_status_progress_and_the_proposal(staff, accepted):
     started, finished = timezone.now(), timezone.now() + timedelta(days=30)
-    update = services.implementation_update_post(proposal=accepted, actor=staff, text=" Bestellt. ",
+    update = proposal_services.implementation_update_post(proposal=accepted, actor=staff, text=" Bestellt. ",
                                                  status=I.IN_PROGRESS, progress="30", now=started)
     implementation = Implementation.objects.get()
     assert (update.text, update.status, update.progress, update.author) == ("Bestellt.", I.IN_PROGRESS, 30, staff)
@@ -507,7 +512,7 @@ def test_updates_move_status_progress_and_the_proposal(staff, accepted):
     accepted.refresh_from_db()
     assert accepted.status == S.IN_DELIVERY
     assert StatusChange.objects.get(to_status=S.IN_DELIVERY).response == "Bestellt."
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Aufgestellt.", status=I.COMPLETED,
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Aufgestellt.", status=I.COMPLETED,
                                         progress=80, now=finished)
     implementation.refresh_from_db()
     accepted.refresh_from_db()
@@ -519,7 +524,7 @@ def test_updates_move_status_progress_and_the_proposal(staff, accepted):
 
 
 def test_completing_straight_from_accepted(staff, accepted):
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Fertig.", status=I.COMPLETED,
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Fertig.", status=I.COMPLETED,
                                         progress=100)
     accepted.refresh_from_db()
     assert accepted.status == S.COMPLETED
@@ -528,7 +533,7 @@ def test_completing_straight_from_accepted(staff, accepted):
 
 @pytest.mark.parametrize("status", [I.PLANNED, I.STOPPED])
 def test_updates_that_leave_the_proposal_where_it_is(staff, accepted, status):
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Stand.", status=status, progress=10)
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Stand.", status=status, progress=10)
     accepted.refresh_from_db()
     assert accepted.status == S.ACCEPTED and not StatusChange.objects.exists()
     assert Activity.objects.get(verb="implementation.updated").data["status_changed"] is False
@@ -545,7 +550,7 @@ def test_updates_that_leave_the_proposal_where_it_is(staff, accepted, status):
 def test_bad_updates_are_refused(staff, accepted, changes, message):
     data = {"text": "Weiter.", "status": I.IN_PROGRESS, "progress": 50, **changes}
     with refused(message):
-        services.implementation_update_post(proposal=accepted, actor=staff, **data)
+        proposal_services.implementation_update_post(proposal=accepted, actor=staff, **data)
     assert not ImplementationUpdate.objects.exists()
     assert not Implementation.objects.exists()  # the whole post is undone, the record made for it too
     accepted.refresh_from_db()
@@ -555,25 +560,25 @@ def test_bad_updates_are_refused(staff, accepted, changes, message):
 @pytest.mark.parametrize("who", ["other_staff", "person"])
 def test_updates_only_by_the_organisations_staff(request, accepted, who):
     with refused("Only staff of the organisation can report progress."):
-        services.implementation_update_post(proposal=accepted, actor=request.getfixturevalue(who), text="X",
+        proposal_services.implementation_update_post(proposal=accepted, actor=request.getfixturevalue(who), text="X",
                                             status=I.IN_PROGRESS, progress=5)
     assert not Implementation.objects.exists()
 
 
 def test_updates_only_for_accepted_or_funded_proposals(staff, organisation):
     with refused("Progress is reported for accepted or funded proposals only."):
-        services.implementation_update_post(proposal=ProposalFactory(organisation=organisation), actor=staff,
+        proposal_services.implementation_update_post(proposal=ProposalFactory(organisation=organisation), actor=staff,
                                             text="X", status=I.IN_PROGRESS, progress=5)
     assert not Implementation.objects.exists()
 
 
 @pytest.mark.parametrize("ended", [I.COMPLETED, I.STOPPED])
 def test_an_ended_implementation_keeps_its_status(staff, accepted, ended):
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Ende.", status=ended, progress=100)
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Ende.", status=ended, progress=100)
     with refused("This implementation has ended; its status can no longer change."):
-        services.implementation_update_post(proposal=accepted, actor=staff, text="Doch.", status=I.IN_PROGRESS,
+        proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Doch.", status=I.IN_PROGRESS,
                                             progress=50)
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Nachtrag.", status=ended,
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Nachtrag.", status=ended,
                                         progress=100)
     assert Implementation.objects.get().update_count == 2
 
@@ -582,7 +587,7 @@ def test_an_ended_implementation_keeps_its_status(staff, accepted, ended):
 
 @pytest.fixture
 def completed(staff, accepted):
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Fertig.", status=I.COMPLETED,
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Fertig.", status=I.COMPLETED,
                                         progress=100)
     return Implementation.objects.get()
 
@@ -594,11 +599,11 @@ def test_who_may_evaluate(organisation, completed, accepted):
     proposal_services.proposal_follow(proposal=accepted, user=follower)
     client = MembershipFactory(organisation=organisation, role="client").user
     for user in (accepted.author, supporter, pledger, follower, client):
-        assert services.may_evaluate(user, completed), user
+        assert proposal_services.may_evaluate(user, completed), user
     volunteer = MembershipFactory(organisation=organisation, role="volunteer").user
     pending_client = MembershipFactory(organisation=organisation, role="client", status="requested").user
     for user in (AnonymousUser(), UserFactory(), volunteer, pending_client):
-        assert not services.may_evaluate(user, completed)
+        assert not proposal_services.may_evaluate(user, completed)
 
 
 def test_voters_of_its_budget_may_evaluate_but_not_draft_holders(organisation):
@@ -612,36 +617,36 @@ def test_voters_of_its_budget_may_evaluate_but_not_draft_holders(organisation):
     vote(process, elsewhere, [other])
     move_to(process, Phase.IMPLEMENTATION)
     staff = process_staff(process)
-    services.implementation_update_post(proposal=entry.proposal, actor=staff, text="Fertig.", status=I.COMPLETED,
+    proposal_services.implementation_update_post(proposal=entry.proposal, actor=staff, text="Fertig.", status=I.COMPLETED,
                                         progress=100)
     implementation = Implementation.objects.get(proposal=entry.proposal)
-    assert services.may_evaluate(voter, implementation)
-    assert not services.may_evaluate(drafter, implementation)
-    assert services.may_evaluate(elsewhere, implementation)  # voted in its budget: a participant
+    assert proposal_services.may_evaluate(voter, implementation)
+    assert not proposal_services.may_evaluate(drafter, implementation)
+    assert proposal_services.may_evaluate(elsewhere, implementation)  # voted in its budget: a participant
 
 
 def test_evaluation_create_and_average(completed, accepted):
-    first = services.evaluation_create(implementation=completed, user=accepted.author, rating="4",
+    first = proposal_services.evaluation_create(implementation=completed, user=accepted.author, rating="4",
                                        comment=" Hilft sehr. ")
     assert (first.rating, first.comment) == (4, "Hilft sehr.")
-    services.evaluation_create(implementation=completed, user=SupportFactory(proposal=accepted).user, rating=5)
+    proposal_services.evaluation_create(implementation=completed, user=SupportFactory(proposal=accepted).user, rating=5)
     completed.refresh_from_db()
     assert (completed.evaluation_count, completed.rating_sum, completed.average_rating) == (2, 9, 4.5)
 
 
 def test_evaluation_only_after_completion(staff, accepted):
-    services.implementation_update_post(proposal=accepted, actor=staff, text="Läuft.", status=I.IN_PROGRESS,
+    proposal_services.implementation_update_post(proposal=accepted, actor=staff, text="Läuft.", status=I.IN_PROGRESS,
                                         progress=50)
     implementation = Implementation.objects.get()
-    assert not services.may_evaluate(accepted.author, implementation)
+    assert not proposal_services.may_evaluate(accepted.author, implementation)
     with refused("You can say whether it helped once it is completed."):
-        services.evaluation_create(implementation=implementation, user=accepted.author, rating=3)
+        proposal_services.evaluation_create(implementation=implementation, user=accepted.author, rating=3)
     assert not Evaluation.objects.exists()
 
 
 def test_evaluation_by_strangers_is_refused(completed):
     with refused("Only people who took part in it or were meant to benefit can evaluate it."):
-        services.evaluation_create(implementation=completed, user=UserFactory(), rating=3)
+        proposal_services.evaluation_create(implementation=completed, user=UserFactory(), rating=3)
     assert not Evaluation.objects.exists()
 
 
@@ -654,15 +659,15 @@ def test_evaluation_by_strangers_is_refused(completed):
 ])
 def test_bad_evaluations_are_refused(completed, accepted, rating, comment, message):
     with refused(message):
-        services.evaluation_create(implementation=completed, user=accepted.author, rating=rating, comment=comment)
+        proposal_services.evaluation_create(implementation=completed, user=accepted.author, rating=rating, comment=comment)
     completed.refresh_from_db()
     assert not Evaluation.objects.exists() and completed.evaluation_count == 0
 
 
 def test_one_evaluation_per_person(completed, accepted):
-    services.evaluation_create(implementation=completed, user=accepted.author, rating=2)
+    proposal_services.evaluation_create(implementation=completed, user=accepted.author, rating=2)
     with refused("You have already said whether it helped."):
-        services.evaluation_create(implementation=completed, user=accepted.author, rating=5)
+        proposal_services.evaluation_create(implementation=completed, user=accepted.author, rating=5)
     completed.refresh_from_db()
     assert (completed.evaluation_count, completed.rating_sum) == (1, 2)
 
@@ -677,9 +682,10 @@ def test_rules_match_the_services(organisation, other_organisation, staff, other
     assert not other_staff.has_perm("budgets.manage_process", own_only)
     assert not person.has_perm("budgets.manage_process", process)
     assert superuser.has_perm("budgets.manage_process", own_only)
-    assert staff.has_perm("budgets.post_update", accepted) and superuser.has_perm("budgets.post_update", accepted)
-    assert not other_staff.has_perm("budgets.post_update", accepted)
-    assert not person.has_perm("budgets.post_update", accepted)
+    assert staff.has_perm("proposals.post_update_proposal", accepted)
+    assert superuser.has_perm("proposals.post_update_proposal", accepted)
+    assert not other_staff.has_perm("proposals.post_update_proposal", accepted)
+    assert not person.has_perm("proposals.post_update_proposal", accepted)
 
 
 def test_phase_dates_constant_matches_the_order():

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from budgets import services, tasks
-from budgets.models import Entry, Implementation, Phase, Process
+from budgets.models import Entry, Phase, Process
 from coproduction.celery import app
 from notifications.models import Activity
+from proposals.models import Implementation
 from tests.stakeholders.factories import UserFactory
 
 from .factories import add_entry, make_process, move_to, vote

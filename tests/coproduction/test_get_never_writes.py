@@ -78,8 +78,8 @@ FILLS = {
     **{f"proposals:{name}": (lambda d, u: [{"pk": c.proposal_id, "comment_pk": c.pk} for c in d.comments[:1]])
        for name in ["comment_edit", "comment_report"]},
     "budgets:organisation_progress": lambda d, u: every(d.organisations, org_slug=slug),
-    "budgets:update_post": lambda d, u: one(d.implemented, proposal_pk=pk),
-    "budgets:evaluate": lambda d, u: one(d.implemented, proposal_pk=pk),
+    **{f"{app}:{name}": (lambda d, u: one(d.implemented, pk=pk)) for app in ["proposals", "budgets"]
+       for name in ["update_post", "evaluate"]},
     **{f"budgets:{name}": (lambda d, u: every(d.processes, slug=slug)) for name in
        ["detail", "results", "results_csv", "results_json", "progress", "ballot"]},
     **{f"budgets:{name}": (lambda d, u: one(d.processes, slug=slug)) for name in

@@ -8,7 +8,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
-from budgets.money import format_euros
+from coproduction.formatting import format_euros
 from tests.stakeholders.factories import PASSWORD
 
 from .support import _logs, checked, fill_login_form, heading, log_in, main, status, tr, trn, visit

@@ -17,8 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from budgets import services
-from budgets.models import Ballot, Entry, Implementation, ImplementationUpdate, Phase, Pick, Process
-from proposals.models import Proposal
+from budgets.models import Ballot, Entry, Phase, Pick, Process
+from proposals.models import Implementation, ImplementationUpdate, Proposal
 from tests.budgets.factories import add_entry, make_process, move_to, process_staff, publish, vote
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
 

@@ -32,6 +32,7 @@ EXPECTED_RULES = {
     "proposal.status_changed": (Category.PROPOSALS, False, False),
     "comment.created": (Category.PROPOSALS, False, False),
     "proposal.pledged": (Category.PROPOSALS, False, False),
+    "implementation.updated": (Category.PROPOSALS, False, False),
     "signup.confirmed": (Category.VOLUNTEERING, False, True),
     "signup.waitlisted": (Category.VOLUNTEERING, False, True),
     "signup.offered": (Category.VOLUNTEERING, True, True),

@@ -17,12 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from budgets import services as budget_services
-from budgets.models import Ballot, Entry, Evaluation, Implementation, ImplementationUpdate, Phase, Pick, Process
+from budgets.models import Ballot, Entry, Phase, Pick, Process
 from budgets.services.results import results_compute
 from notifications.models import Activity, Delivery, Notification, Preference
 from notifications.wording import actor_name
 from proposals import services as proposal_services
-from proposals.models import Comment, Pledge, Proposal, Support
+from proposals.models import Comment, Evaluation, Implementation, ImplementationUpdate, Pledge, Proposal, Support
 from stakeholders import erasure, services as stakeholder_services
 from stakeholders.erasure import ERASURE, ErasureError, erase_account
 from stakeholders.models import Invitation, Membership, Organisation, User
@@ -151,14 +151,14 @@ def build():
     proposal_services.report_decide(report=report, moderator=anna, hide=False)
     CallFactory(organisation=club, created_by=anna)
     proposal_services.proposal_set_status(proposal=clubs, actor=anna, to_status="accepted", response="Machen wir.")
-    budget_services.implementation_update_post(proposal=clubs, actor=anna, text="Raum gebucht",
+    proposal_services.implementation_update_post(proposal=clubs, actor=anna, text="Raum gebucht",
                                                status="in_progress", progress=40)
     proposal_services.proposal_set_status(proposal=berts, actor=sam, to_status="accepted", response="Gut so.")
-    budget_services.implementation_update_post(proposal=berts, actor=sam, text="Fertig", status="completed",
+    proposal_services.implementation_update_post(proposal=berts, actor=sam, text="Fertig", status="completed",
                                                progress=100)
     implementation = Implementation.objects.get(proposal=berts)
-    budget_services.evaluation_create(implementation=implementation, user=anna, rating=4, comment="Hat geholfen")
-    budget_services.evaluation_create(implementation=implementation, user=bert, rating=2)
+    proposal_services.evaluation_create(implementation=implementation, user=anna, rating=4, comment="Hat geholfen")
+    proposal_services.evaluation_create(implementation=implementation, user=bert, rating=2)
 
     # Budgets: a counted vote with published results, and an unconfirmed one in a running vote.
     counted = make_process(lindenhof, title="Budget Lindenhof")

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from budgets import services as budget_services
-from budgets.models import Evaluation, Implementation, ImplementationUpdate, Phase
+from budgets.models import Phase
 from notifications.models import Activity, Delivery, Notification, Preference
-from proposals.models import Proposal
+from proposals.models import Evaluation, Implementation, ImplementationUpdate, Proposal
 from stakeholders.models import Invitation, Membership
 from stakeholders import erasure, privacy
 from stakeholders.privacy import EXPORTED, LEFT_OUT, personal_data, privacy_contracts

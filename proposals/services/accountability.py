@@ -1,32 +1,34 @@
-"""What became of accepted and funded proposals: status steps, progress, public updates, evaluations."""
+"""What became of accepted and funded proposals: the implementation record, public progress
+updates by staff and, once completed, evaluations by the people it was for.
+
+The record is opened by the service that accepts or funds a proposal (``implementations_open`` in
+lifecycle, called when a proposal moves to a tracked status and by a budget's results), never by a page.
+"""
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
-from proposals.models import Follow, Pledge, Proposal, Support
-from proposals.services import proposal_record_decision
-from stakeholders.staff import is_staff_of
 from stakeholders.models import Membership
 
-from ..models import Ballot, Evaluation, Implementation, ImplementationUpdate
-from .errors import BudgetError
+from ..models import Evaluation, Follow, Implementation, ImplementationUpdate, Pledge, Proposal, Support
+from .common import ProposalError, is_staff_of
+from .lifecycle import TRACKED, implementations_open, proposal_record_decision
 
 I = Implementation.Status
 P = Proposal.Status
-TRACKED = [P.ACCEPTED, P.IN_DELIVERY, P.COMPLETED]
 # Where an implementation step takes the proposal, if it is not there yet.
 PROPOSAL_STEP = {I.IN_PROGRESS: P.IN_DELIVERY, I.COMPLETED: P.COMPLETED}
+# Other ways of taking part in a proposal that apps add (budgets: voting for it in its budget):
+# functions (user, proposal) → a QuerySet with a row if the person took part that way.
+PARTICIPATION_CHECKS = []
 
 
-def implementation_for(proposal):
-    """The implementation record of an accepted or funded proposal (made on first use), else None."""
-    existing = Implementation.objects.filter(proposal=proposal).first()
-    if existing is not None or proposal.status not in TRACKED:
-        return existing
-    implementation, _created = Implementation.objects.get_or_create(proposal=proposal)
-    return implementation
+def took_part_through(check):
+    """Adds a way of taking part in a proposal that lets a person evaluate it once completed."""
+    PARTICIPATION_CHECKS.append(check)
+    return check
 
 
 @transaction.atomic
@@ -35,24 +37,25 @@ def implementation_update_post(*, proposal, actor, text, status, progress, now=N
     now = now or timezone.now()
     proposal = Proposal.objects.select_related("organisation").get(pk=proposal.pk)
     if not is_staff_of(actor, proposal.organisation):
-        raise BudgetError(_("Only staff of the organisation can report progress."))
-    implementation = implementation_for(proposal)
+        raise ProposalError(_("Only staff of the organisation can report progress."))
+    if proposal.status in TRACKED:
+        implementations_open(proposals=[proposal])
+    implementation = Implementation.objects.select_for_update().filter(proposal=proposal).first()
     if implementation is None:
-        raise BudgetError(_("Progress is reported for accepted or funded proposals only."))
-    implementation = Implementation.objects.select_for_update().get(pk=implementation.pk)
+        raise ProposalError(_("Progress is reported for accepted or funded proposals only."))
     text = (text or "").strip()
     if not text:
-        raise BudgetError(_("Write what happened."))
+        raise ProposalError(_("Write what happened."))
     if status not in I.values:
-        raise BudgetError(_("Choose one of the offered steps."))
+        raise ProposalError(_("Choose one of the offered steps."))
     try:
         progress = int(progress)
     except (TypeError, ValueError):
-        raise BudgetError(_("Progress is a whole number from 0 to 100.")) from None
+        raise ProposalError(_("Progress is a whole number from 0 to 100.")) from None
     if not 0 <= progress <= 100:
-        raise BudgetError(_("Progress is a whole number from 0 to 100."))
+        raise ProposalError(_("Progress is a whole number from 0 to 100."))
     if implementation.status in (I.COMPLETED, I.STOPPED) and status != implementation.status:
-        raise BudgetError(_("This implementation has ended; its status can no longer change."))
+        raise ProposalError(_("This implementation has ended; its status can no longer change."))
     if status == I.COMPLETED:
         progress = 100
     update = ImplementationUpdate.objects.create(implementation=implementation, author=actor, text=text,
@@ -86,8 +89,8 @@ def _move_proposal(proposal, status, actor, text):
 
 
 def may_evaluate(user, implementation):
-    """Participants and clients: who voted in its budget, supported, pledged, followed or wrote it,
-    or holds the client role at its organisation."""
+    """Participants and clients: who supported, pledged, followed or wrote it, took part in it another
+    way an app adds (voted in its budget), or holds the client role at its organisation."""
     if not user.is_authenticated or implementation.status != I.COMPLETED:
         return False
     proposal = implementation.proposal
@@ -99,7 +102,7 @@ def may_evaluate(user, implementation):
         Follow.objects.filter(proposal=proposal, user=user),
         Membership.objects.approved().filter(user=user, organisation_id=proposal.organisation_id,
                                              role=Membership.Role.CLIENT),
-        Ballot.objects.filter(user=user, status=Ballot.Status.CONFIRMED, process__entries__proposal=proposal),
+        *(check(user, proposal) for check in PARTICIPATION_CHECKS),
     ]
     return any(check.exists() for check in checks)
 
@@ -109,24 +112,24 @@ def evaluation_create(*, implementation, user, rating, comment=""):
     """After completion: did it help? Once per person, from those it was for."""
     implementation = Implementation.objects.select_for_update().select_related("proposal").get(pk=implementation.pk)
     if implementation.status != I.COMPLETED:
-        raise BudgetError(_("You can say whether it helped once it is completed."))
+        raise ProposalError(_("You can say whether it helped once it is completed."))
     if not may_evaluate(user, implementation):
-        raise BudgetError(_("Only people who took part in it or were meant to benefit can evaluate it."))
+        raise ProposalError(_("Only people who took part in it or were meant to benefit can evaluate it."))
     try:
         rating = int(rating)
     except (TypeError, ValueError):
-        raise BudgetError(_("Choose from 1 to 5.")) from None
+        raise ProposalError(_("Choose from 1 to 5.")) from None
     if not 1 <= rating <= 5:
-        raise BudgetError(_("Choose from 1 to 5."))
+        raise ProposalError(_("Choose from 1 to 5."))
     comment = (comment or "").strip()
     if len(comment) > 1000:
-        raise BudgetError(_("Keep the comment to 1,000 characters."))
+        raise ProposalError(_("Keep the comment to 1,000 characters."))
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(implementation=implementation, user=user, rating=rating,
                                                    comment=comment)
     except IntegrityError:
-        raise BudgetError(_("You have already said whether it helped.")) from None
+        raise ProposalError(_("You have already said whether it helped.")) from None
     Implementation.objects.filter(pk=implementation.pk).update(
         evaluation_count=F("evaluation_count") + 1, rating_sum=F("rating_sum") + rating)
     return evaluation

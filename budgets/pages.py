@@ -1,0 +1,39 @@
+"""The budget panel on a proposal's page: the participatory budget it takes part in, its review,
+votes and funding. What became of a funded proposal is the proposals' own progress panel."""
+from coproduction.pages import panel
+from proposals.models import Proposal
+
+from .models import Entry, Process
+
+
+def _fields(prefix, model, exclude=()):
+    return [f"{prefix}__{field.name}" for field in model._meta.concrete_fields if field.name not in exclude]
+
+
+# What the panel shows of a proposal's entry and process (none of the long texts).
+RELATED_FIELDS = [*_fields("budget_entry", Entry), *_fields("budget_entry__process", Process, exclude=("description",))]
+
+
+def _entry_of(proposal):
+    """The proposal's entry with its process. Nothing is asked of the database when the page loaded
+    them already (this panel's ``related``), else one query."""
+    if Proposal.budget_entry.is_cached(proposal):
+        entry = getattr(proposal, "budget_entry", None)
+        if entry is None or Entry.process.is_cached(entry):
+            return entry
+    row = (Proposal.objects.filter(pk=proposal.pk).select_related("budget_entry__process")
+           .only("id", *RELATED_FIELDS).first())
+    return getattr(row, "budget_entry", None) if row is not None else None
+
+
+def budget_context(request, proposal, bound):
+    entry = _entry_of(proposal)
+    if entry is None:
+        return None
+    process = entry.process
+    return {"proposal": proposal, "entry": entry, "process": process,
+            "results_out": process.results_published_at is not None}
+
+
+panel("proposal", "budget", template="budgets/_proposal_budget.html", context=budget_context, order=100,
+      related=("budget_entry__process",), stylesheet="css/budgets.css")
