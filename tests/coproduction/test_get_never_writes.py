@@ -120,8 +120,8 @@ FILLS = {
 # The open-data endpoints by the router's name, as the model whose rows fill their detail address.
 API_MODELS = {
     "organisation": "stakeholders.Organisation", "call": "proposals.Call", "proposal": "proposals.Proposal",
-    "budget": "budgets.Process", "budget-entry": "budgets.Entry", "implementation": "budgets.Implementation",
-    "implementation-update": "budgets.ImplementationUpdate", "task": "volunteering.Task",
+    "budget": "budgets.Process", "budget-entry": "budgets.Entry", "implementation": "proposals.Implementation",
+    "implementation-update": "proposals.ImplementationUpdate", "task": "volunteering.Task",
     "shift": "volunteering.Shift", "wiki-space": "wiki.Space", "wiki-page": "wiki.Page",
 }
 
