@@ -145,11 +145,11 @@ class Command(BaseCommand):
                     {page.toc} = %(toc)s::jsonb,
                     {page.search_vector} = setweight(to_tsvector('german', p.{page.title}), 'A')
                         || setweight(to_tsvector('german', cur.text), 'C')
-                FROM (SELECT r.{revision.id} AS id, r.{revision.page} AS page_id, r.{revision.text} AS text, g
-                      FROM {revision} r
-                      JOIN (SELECT {page.id} AS id, {number} AS g FROM {page} WHERE {in_range}) AS pg
-                        ON pg.id = r.{revision.page}
-                      WHERE r.{revision.number} = {REVISIONS}) AS cur
+                FROM (SELECT r.{revision.id} AS id, r.{revision.page} AS page_id, r.{revision.text} AS text,
+                             split_part(pg.{page.slug}, '-', 2)::int AS g
+                      FROM {revision} r JOIN {page} pg ON pg.{page.id} = r.{revision.page}
+                      WHERE pg.{page.space} = %(space)s AND r.{revision.number} = {REVISIONS}
+                        AND split_part(pg.{page.slug}, '-', 2)::int BETWEEN %(start)s AND %(stop)s) AS cur
                 WHERE p.{page.id} = cur.page_id
                 """, params)
             cursor.execute(
