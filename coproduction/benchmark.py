@@ -1,9 +1,12 @@
-"""Timing pages in-process for the benchmark commands (bench_pages, bench_volunteering, bench_wiki)."""
+"""Plumbing of the benchmark commands (bench_pages, bench_budgets, bench_volunteering, bench_wiki,
+bench_notifications): pages timed in-process next to a baseline, and set-based SQL named from the models."""
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import Client
 
 
 def measure(client, url, requests):
@@ -20,3 +23,64 @@ def measure(client, url, requests):
         client.get(url, secure=True)
         timings.append((time.perf_counter() - started) * 1000)
     return len(queries), statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
+
+
+class PageTable:
+    """The lines of a table of pages: queries of one request, median and p95 server time, and the median as
+    a multiple of the first row's, the baseline (/healthz, a minimal view, measured in the same run).
+
+    Each person asks with a client of their own (signed in; ``None`` is anonymous), made once."""
+
+    def __init__(self, requests, *, width=26, client_class=Client):
+        # The test client asks as "testserver", which production settings do not allow.
+        if "testserver" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS.append("testserver")
+        self.requests, self.width, self.client_class = requests, width, client_class
+        self.clients, self.baseline = {}, None
+
+    def header(self, *, goal=False):
+        return f"{'page':<{self.width}}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}" + (
+            "  goal" if goal else "")
+
+    def row(self, name, url, user=None, *, verdict=None):
+        """Measures ``url`` as ``user`` and returns its line, ending in ``verdict(median)`` when given."""
+        if user not in self.clients:
+            self.clients[user] = self.client_class()
+            if user is not None:
+                self.clients[user].force_login(user)
+        queries, median, p95 = measure(self.clients[user], url, self.requests)
+        self.baseline = self.baseline or median
+        line = f"{name:<{self.width}}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / self.baseline:>12.1f}"
+        return f"{line}  {verdict(median)}".rstrip() if verdict else line
+
+
+class Table:
+    """A model's table for the benchmarks' set-based SQL: ``{table}`` is its quoted name and ``{table.field}``
+    the quoted column of a field (``table.columns("a", "b")`` a list of them), all read from the model, so
+    that SQL written against a renamed table or field fails at once instead of seeding something else."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __str__(self):
+        return connection.ops.quote_name(self._model._meta.db_table)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        # FieldDoesNotExist for a field the model no longer has; a reverse relation has no column.
+        return connection.ops.quote_name(self._model._meta.get_field(name).column)
+
+    def columns(self, *names):
+        return ", ".join(getattr(self, name) for name in names)
+
+
+def analyze(*models):
+    """Fresh planner statistics for the models' tables after seeding, as autovacuum keeps them on a live
+    database (PostgreSQL only; all tables when no model is named)."""
+    if connection.vendor != "postgresql":
+        return
+    # VACUUM cannot run inside a transaction, such as a test's: there ANALYZE runs alone.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute(" ".join([command, ", ".join(str(Table(model)) for model in models)]).strip())

@@ -35,19 +35,18 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from budgets import services
 from budgets.models import Ballot, Entry, Phase, Pick, Process, ProcessFollow
-from coproduction.benchmark import measure
+from coproduction.benchmark import PageTable, Table, analyze
 from coproduction.modes import Delivery, Planning
 from notifications.models import Activity, Notification
 from notifications.services import fan_out
@@ -113,7 +112,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._seed(proposals, ballots)
             self.stdout.write(f"seeded in {time.perf_counter() - started:.0f} s")
-        self._analyze()
+        analyze()
         process = Process.objects.get(slug=PROCESS_SLUG)
         self._describe(process)
         self._check_counters(process)
@@ -137,12 +136,13 @@ class Command(BaseCommand):
                 == proposals and process.ballots.filter(status=Ballot.Status.CONFIRMED).count() == ballots)
 
     def _drop(self):
+        pick, entry, ballot = Table(Pick), Table(Entry), Table(Ballot)
         with transaction.atomic(), connection.cursor() as cursor:
             for process_id in Process.objects.filter(slug=PROCESS_SLUG).values_list("pk", flat=True):
                 # the big tables set-based; the collector would load every ballot first
-                cursor.execute("DELETE FROM budgets_pick WHERE entry_id IN "
-                               "(SELECT id FROM budgets_entry WHERE process_id = %s)", [process_id])
-                cursor.execute("DELETE FROM budgets_ballot WHERE process_id = %s", [process_id])
+                cursor.execute(f"DELETE FROM {pick} WHERE {pick.entry} IN "
+                               f"(SELECT {entry.id} FROM {entry} WHERE {entry.process} = %s)", [process_id])
+                cursor.execute(f"DELETE FROM {ballot} WHERE {ballot.process} = %s", [process_id])
             Process.objects.filter(slug=PROCESS_SLUG).delete()
             Proposal.objects.filter(title__startswith=PREFIX).delete()
             Organisation.objects.filter(slug=ORGANISATION_SLUG).delete()
@@ -164,11 +164,12 @@ class Command(BaseCommand):
                for i in range(existing, voters)],
             batch_size=5000,
         )
+        address, user = Table(EmailAddress), Table(User)
         with connection.cursor() as cursor:
             cursor.execute(
-                'INSERT INTO account_emailaddress (user_id, email, verified, "primary") '
-                "SELECT id, email, true, true FROM stakeholders_user AS u WHERE email LIKE %s "
-                "AND NOT EXISTS (SELECT 1 FROM account_emailaddress AS a WHERE a.user_id = u.id)",
+                f"INSERT INTO {address} ({address.columns('user', 'email', 'verified', 'primary')}) "
+                f"SELECT {user.id}, {user.email}, true, true FROM {user} AS u WHERE {user.email} LIKE %s "
+                f"AND NOT EXISTS (SELECT 1 FROM {address} AS a WHERE a.{address.user} = u.{user.id})",
                 [f"%{DOMAIN}"],
             )
 
@@ -217,11 +218,13 @@ class Command(BaseCommand):
             )
             for i in range(count)
         ], batch_size=1000)
+        proposal = Table(Proposal)
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE proposals_proposal SET search_vector = setweight(to_tsvector('german', title), 'A') "
-                "|| setweight(to_tsvector('german', summary), 'B') || setweight(to_tsvector('german', text), 'C') "
-                "WHERE organisation_id = %s",
+                f"UPDATE {proposal} SET {proposal.search_vector} = "
+                f"setweight(to_tsvector('german', {proposal.title}), 'A') "
+                f"|| setweight(to_tsvector('german', {proposal.summary}), 'B') "
+                f"|| setweight(to_tsvector('german', {proposal.text}), 'C') WHERE {proposal.organisation} = %s",
                 [organisation.pk],
             )
         Follow.objects.bulk_create([Follow(user_id=p.author_id, proposal=p) for p in created], batch_size=2000,
@@ -244,23 +247,26 @@ class Command(BaseCommand):
         """
         params = {"process": process.pk, "budget": TOTAL, "confirmed": confirmed, "entries": len(entries),
                   "voting": process.voting_starts, "voter": f"{VOTER}%{DOMAIN}",
-                  "voters": confirmed + drafts}
+                  "voters": confirmed + drafts, "is_confirmed": Ballot.Status.CONFIRMED.value,
+                  "is_draft": Ballot.Status.DRAFT.value}
+        user, ballot, entry, pick, process_ = Table(User), Table(Ballot), Table(Entry), Table(Pick), Table(Process)
         with connection.cursor() as cursor:
             cursor.execute(
-                """
+                f"""
                 CREATE TEMPORARY TABLE bbench_voter ON COMMIT DROP AS
                 SELECT user_id, v FROM (
-                    SELECT id AS user_id, row_number() OVER (ORDER BY id) - 1 AS v
-                    FROM stakeholders_user WHERE email LIKE %(voter)s) AS numbered
+                    SELECT {user.id} AS user_id, row_number() OVER (ORDER BY {user.id}) - 1 AS v
+                    FROM {user} WHERE {user.email} LIKE %(voter)s) AS numbered
                 WHERE v < %(voters)s
                 """,
                 params,
             )
             cursor.execute(
-                """
-                INSERT INTO budgets_ballot (process_id, user_id, status, budget, total, district, created_at,
-                                            updated_at, confirmed_at)
-                SELECT %(process)s, user_id, CASE WHEN v < %(confirmed)s THEN 'confirmed' ELSE 'draft' END,
+                f"""
+                INSERT INTO {ballot} ({ballot.columns(
+                    "process", "user", "status", "budget", "total", "district", "created_at", "updated_at",
+                    "confirmed_at")})
+                SELECT %(process)s, user_id, CASE WHEN v < %(confirmed)s THEN %(is_confirmed)s ELSE %(is_draft)s END,
                        %(budget)s, 0, '', at, at + interval '3 minutes',
                        CASE WHEN v < %(confirmed)s THEN at + interval '3 minutes' END
                 FROM (SELECT user_id, v, %(voting)s + make_interval(secs => v * 5.0) AS at FROM bbench_voter) AS t
@@ -268,27 +274,28 @@ class Command(BaseCommand):
                 params,
             )
             cursor.execute(
-                """
+                f"""
                 CREATE TEMPORARY TABLE bbench_entry ON COMMIT DROP AS
-                SELECT id, final_cost, row_number() OVER (ORDER BY id) - 1 AS e
-                FROM budgets_entry WHERE process_id = %(process)s
+                SELECT {entry.id} AS id, {entry.final_cost} AS final_cost,
+                       row_number() OVER (ORDER BY {entry.id}) - 1 AS e
+                FROM {entry} WHERE {entry.process} = %(process)s
                 """,
                 params,
             )
             cursor.execute(
                 f"""
-                INSERT INTO budgets_pick (ballot_id, entry_id, cost)
+                INSERT INTO {pick} ({pick.columns("ballot", "entry", "cost")})
                 SELECT r.ballot_id, e.id, e.final_cost
                 FROM (
                     SELECT ballot_id, k, e, row_number() OVER (PARTITION BY ballot_id ORDER BY min(c)) AS n
                     FROM (
-                        SELECT b.id AS ballot_id, 3 + (v.v * 2654435761) %% 5 AS k, c,
+                        SELECT b.{ballot.id} AS ballot_id, 3 + (v.v * 2654435761) %% 5 AS k, c,
                                floor(%(entries)s * power(
                                    ('x' || substr(md5(v.v || ':' || c), 1, 8))::bit(32)::bigint::float8
                                    / 4294967296.0, 2))::int AS e
-                        FROM budgets_ballot b JOIN bbench_voter v USING (user_id)
+                        FROM {ballot} b JOIN bbench_voter v ON v.user_id = b.{ballot.user}
                         CROSS JOIN generate_series(1, {CANDIDATES}) AS c
-                        WHERE b.process_id = %(process)s
+                        WHERE b.{ballot.process} = %(process)s
                     ) AS candidates
                     GROUP BY ballot_id, k, e
                 ) AS r
@@ -299,44 +306,38 @@ class Command(BaseCommand):
             )
             # The kept counters, set from the rows as the services keep them.
             cursor.execute(
-                """
-                UPDATE budgets_ballot AS b SET total = s.total
-                FROM (SELECT p.ballot_id, sum(p.cost) AS total FROM budgets_pick p
-                      JOIN budgets_ballot bb ON bb.id = p.ballot_id
-                      WHERE bb.process_id = %(process)s GROUP BY p.ballot_id) AS s
-                WHERE b.id = s.ballot_id
+                f"""
+                UPDATE {ballot} AS b SET {ballot.total} = s.total
+                FROM (SELECT p.{pick.ballot} AS ballot_id, sum(p.{pick.cost}) AS total FROM {pick} p
+                      JOIN {ballot} bb ON bb.{ballot.id} = p.{pick.ballot}
+                      WHERE bb.{ballot.process} = %(process)s GROUP BY p.{pick.ballot}) AS s
+                WHERE b.{ballot.id} = s.ballot_id
                 """,
                 params,
             )
             cursor.execute(
-                """
-                UPDATE budgets_entry AS e SET vote_count = s.n
-                FROM (SELECT p.entry_id, count(*) AS n FROM budgets_pick p
-                      JOIN budgets_ballot b ON b.id = p.ballot_id
-                      WHERE b.process_id = %(process)s AND b.status = 'confirmed' GROUP BY p.entry_id) AS s
-                WHERE e.id = s.entry_id
+                f"""
+                UPDATE {entry} AS e SET {entry.vote_count} = s.n
+                FROM (SELECT p.{pick.entry} AS entry_id, count(*) AS n FROM {pick} p
+                      JOIN {ballot} b ON b.{ballot.id} = p.{pick.ballot}
+                      WHERE b.{ballot.process} = %(process)s AND b.{ballot.status} = %(is_confirmed)s
+                      GROUP BY p.{pick.entry}) AS s
+                WHERE e.{entry.id} = s.entry_id
                 """,
                 params,
             )
             cursor.execute(
-                """
-                UPDATE budgets_process SET
-                    ballot_count = (SELECT count(*) FROM budgets_ballot
-                                    WHERE process_id = %(process)s AND status = 'confirmed'),
-                    proposal_count = (SELECT count(*) FROM budgets_entry WHERE process_id = %(process)s)
-                WHERE id = %(process)s
+                f"""
+                UPDATE {process_} SET
+                    {process_.ballot_count} = (SELECT count(*) FROM {ballot} WHERE {ballot.process} = %(process)s
+                                               AND {ballot.status} = %(is_confirmed)s),
+                    {process_.proposal_count} = (SELECT count(*) FROM {entry} WHERE {entry.process} = %(process)s)
+                WHERE {process_.id} = %(process)s
                 """,
                 params,
             )
             # ON COMMIT does not come while a test's transaction holds this one as a savepoint
             cursor.execute("DROP TABLE bbench_voter, bbench_entry")
-
-    def _analyze(self):
-        with connection.cursor() as cursor:
-            if connection.in_atomic_block:  # inside a test's transaction VACUUM cannot run
-                cursor.execute("ANALYZE")
-            else:
-                cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live database
 
     # --- checking ------------------------------------------------------------------------
 
@@ -436,11 +437,9 @@ class Pages:
     """Queries, median and p95 of the pages, next to /healthz; the figures are printed together at the end."""
 
     def __init__(self, command, process, requests):
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS.append("testserver")
-        self.command, self.process, self.requests = command, process, requests
+        self.command, self.process = command, process
         self.people = {email: User.objects.get(email=email) for email in (NEW_EMAIL, DRAFT_EMAIL, CONFIRMED_EMAIL)}
-        self.clients, self.baseline, self.lines = {}, None, []
+        self.table, self.lines = PageTable(requests, width=34), []
 
     def during_voting(self):
         """The ballot page in its three states, in the voting phase, each request on its own as in production."""
@@ -463,18 +462,15 @@ class Pages:
 
     def report(self):
         write = self.command.stdout.write
-        write(f"\n{'page':<34}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}  goal")
+        write("\n" + self.table.header(goal=True))
         for line in self.lines:
             write(line)
 
     def _measure(self, name, url, email, goal=True):
-        if email not in self.clients:
-            self.clients[email] = Client()
-            if email is not None:
-                self.clients[email].force_login(self.people[email])
-        queries, median, p95 = measure(self.clients[email], url, self.requests)
-        self.baseline = self.baseline or median
-        verdict = "" if goal is False else "(no goal)" if goal is None else (
-            f"≤ {GOAL_PAGE_MS} ms: {'met' if median <= GOAL_PAGE_MS else 'MISSED'}")
-        self.lines.append(f"{name:<34}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / self.baseline:>12.1f}"
-                          f"  {verdict}".rstrip())
+        def verdict(median):
+            if goal is None:
+                return "(no goal)"
+            return f"≤ {GOAL_PAGE_MS} ms: {'met' if median <= GOAL_PAGE_MS else 'MISSED'}" if goal else ""
+
+        user = None if email is None else self.people[email]
+        self.lines.append(self.table.row(name, url, user, verdict=verdict))

@@ -11,12 +11,11 @@ same run. Use a database of its own:
 """
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 
-from coproduction.benchmark import measure
+from coproduction.benchmark import PageTable, Table, analyze
 from proposals.models import Comment, Proposal, Support
 from stakeholders.models import Organisation, User
 
@@ -60,10 +59,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._seed(proposals - existing, offset=existing)
             self.stdout.write(f"seeded {proposals - existing} proposals in {time.perf_counter() - started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # What autovacuum does on a live database; inside a test's transaction only ANALYZE can run.
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        analyze()
         self._report(requests)
 
     # --- seeding -------------------------------------------------------------------------
@@ -101,13 +97,15 @@ class Command(BaseCommand):
         words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
         modes = "ARRAY['professionals','together','community']"
         statuses = "ARRAY['published','published','published','under_review','accepted','in_delivery','completed','rejected']"
+        proposal, support, comment = Table(Proposal), Table(Support), Table(Comment)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO proposals_proposal (
-                    organisation_id, author_id, title, summary, text, district, planning, delivery, status,
-                    is_hidden, hidden_reason, support_count, comment_count, pledge_count, created_at, published_at,
-                    last_activity_at, channel, consent_recorded, estimated_cost, search_vector)
+                INSERT INTO {proposal} ({proposal.columns(
+                    "organisation", "author", "title", "summary", "text", "district", "planning", "delivery",
+                    "status", "is_hidden", "hidden_reason", "support_count", "comment_count", "pledge_count",
+                    "created_at", "published_at", "last_activity_at", "channel", "consent_recorded",
+                    "estimated_cost", "search_vector")})
                 SELECT
                     (%(orgs)s)[1 + g %% array_length(%(orgs)s, 1)],
                     %(umin)s + (g * 7919) %% {BENCH_USERS},
@@ -131,25 +129,29 @@ class Command(BaseCommand):
                 """,
                 {"orgs": organisation_ids, "umin": user_min, "start": offset + 1, "stop": offset + count},
             )
-            bench = "SELECT id FROM proposals_proposal WHERE title LIKE '[bench]%%' AND id NOT IN (SELECT DISTINCT proposal_id FROM proposals_support)"
+            bench = (f"SELECT {proposal.id} FROM {proposal} WHERE {proposal.title} LIKE '[bench]%%' "
+                     f"AND {proposal.id} NOT IN (SELECT DISTINCT {support.proposal} FROM {support})")
             cursor.execute(
                 f"""
-                INSERT INTO proposals_support (proposal_id, user_id, created_at, channel, consent_recorded)
-                SELECT p.id, %(umin)s + ((p.id * 131 + s * 997) %% {BENCH_USERS}), now(), 'online', false
+                INSERT INTO {support} ({support.columns(
+                    "proposal", "user", "created_at", "channel", "consent_recorded")})
+                SELECT p.{proposal.id}, %(umin)s + ((p.{proposal.id} * 131 + s * 997) %% {BENCH_USERS}), now(),
+                       'online', false
                 FROM ({bench}) AS p, generate_series(1, {SUPPORTS_PER_PROPOSAL} + 4) AS s
-                WHERE s <= (SELECT support_count FROM proposals_proposal WHERE id = p.id)
+                WHERE s <= (SELECT {proposal.support_count} FROM {proposal} WHERE {proposal.id} = p.{proposal.id})
                 """,
                 {"umin": user_min},
             )
             cursor.execute(
                 f"""
-                INSERT INTO proposals_comment (proposal_id, author_id, text, created_at, is_hidden, hidden_reason,
-                                               channel, consent_recorded)
-                SELECT p.id, %(umin)s + ((p.id + s * 31) %% {BENCH_USERS}), 'Gute Idee, ich wäre dabei. ' || s,
-                       now(), false, '', 'online', false
-                FROM proposals_proposal AS p, generate_series(1, {COMMENTS_PER_PROPOSAL}) AS s
-                WHERE p.title LIKE '[bench]%%' AND NOT EXISTS (
-                    SELECT 1 FROM proposals_comment c WHERE c.proposal_id = p.id)
+                INSERT INTO {comment} ({comment.columns(
+                    "proposal", "author", "text", "created_at", "is_hidden", "hidden_reason", "channel",
+                    "consent_recorded")})
+                SELECT p.{proposal.id}, %(umin)s + ((p.{proposal.id} + s * 31) %% {BENCH_USERS}),
+                       'Gute Idee, ich wäre dabei. ' || s, now(), false, '', 'online', false
+                FROM {proposal} AS p, generate_series(1, {COMMENTS_PER_PROPOSAL}) AS s
+                WHERE p.{proposal.title} LIKE '[bench]%%' AND NOT EXISTS (
+                    SELECT 1 FROM {comment} c WHERE c.{comment.proposal} = p.{proposal.id})
                 """,
                 {"umin": user_min},
             )
@@ -226,15 +228,10 @@ class Command(BaseCommand):
         ]
 
     def _report(self, requests):
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS.append("testserver")
-        client = ManyAddressesClient()
+        table = PageTable(requests, client_class=ManyAddressesClient)
         total = Proposal.objects.count()
         self.stdout.write(f"database: {connection.vendor}, proposals: {total}, supports: {Support.objects.count()}, "
                           f"comments: {Comment.objects.count()}, requests per page: {requests}")
-        self.stdout.write(f"{'page':<26}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
-        baseline = None
+        self.stdout.write(table.header())
         for name, url in self._pages():
-            queries, median, p95 = measure(client, url, requests)
-            baseline = baseline or median
-            self.stdout.write(f"{name:<26}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(table.row(name, url))

@@ -17,13 +17,11 @@ import time
 from datetime import time as clock
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.utils import timezone
 
-from coproduction.benchmark import measure
+from coproduction.benchmark import PageTable, Table, analyze
 from stakeholders.models import Membership, Organisation, User
 from volunteering import services
 from volunteering.models import AvailabilitySlot, Shift, SignUp, Skill, Task, VolunteerProfile
@@ -46,6 +44,9 @@ SKILLS = ["Erste Hilfe", "Kochen für viele", "Fahrradreparatur", "Arabisch", "T
 RACE_THREADS = 16
 RACE_PER_THREAD = 40
 RACE_CAPACITY = 200
+# the columns the seeding SQL writes into every shift, in its order
+SHIFT_COLUMNS = ("task", "starts_at", "ends_at", "capacity", "confirmed_count", "offered_count", "waitlist_count",
+                 "next_waitlist_number", "signup_closes_at", "cancel_reason", "created_at")
 
 
 class Command(BaseCommand):
@@ -75,8 +76,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._seed(tasks, sign_ups)
             self.stdout.write(f"seeded in {time.perf_counter() - started:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live database
+        analyze()
         self._report(requests)
         self._race(threads, per_thread)
 
@@ -133,13 +133,14 @@ class Command(BaseCommand):
     def _seed_tasks(self, cursor, params):
         words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
         districts = "ARRAY[" + ",".join(f"'{d}'" for d in DISTRICTS) + "]"
+        task, task_skill = Table(Task), Table(Task.skills.through)
+        columns = ("organisation", "kind", "title", "purpose", "location", "district", "is_remote", "effort_note",
+                   "childcare_offered", "expenses_reimbursed", "accessible_venue", "languages",
+                   "first_timer_friendly", "is_flexible", "estimated_hours", "signup_closes_hours_before", "status",
+                   "created_at", "updated_at", "published_at", "cancel_reason")
         cursor.execute(
             f"""
-            INSERT INTO volunteering_task (
-                organisation_id, kind, title, purpose, location, district, is_remote, effort_note,
-                childcare_offered, expenses_reimbursed, accessible_venue, languages, first_timer_friendly,
-                is_flexible, estimated_hours, signup_closes_hours_before, status, created_at, updated_at,
-                published_at, cancel_reason)
+            INSERT INTO {task} ({task.columns(*columns)})
             SELECT
                 (%(orgs)s)[1 + g %% array_length(%(orgs)s, 1)],
                 CASE WHEN g %% 10 = 0 THEN 'meeting' ELSE 'task' END,
@@ -160,22 +161,18 @@ class Command(BaseCommand):
         )
         cursor.execute(
             f"""
-            INSERT INTO volunteering_task_skills (task_id, skill_id)
-            SELECT DISTINCT t.id, (%(skills)s)[1 + s.n]
-            FROM volunteering_task t,
-                 LATERAL (VALUES (t.id %% {len(SKILLS)}), ((t.id * 5 + 3) %% {len(SKILLS)})) AS s(n)
-            WHERE t.title LIKE '{PREFIX}%%'
+            INSERT INTO {task_skill} ({task_skill.columns("task", "skill")})
+            SELECT DISTINCT t.{task.id}, (%(skills)s)[1 + s.n]
+            FROM {task} t,
+                 LATERAL (VALUES (t.{task.id} %% {len(SKILLS)}), ((t.{task.id} * 5 + 3) %% {len(SKILLS)})) AS s(n)
+            WHERE t.{task.title} LIKE '{PREFIX}%%'
             """,
             params,
         )
         # The tasks of the long-serving volunteer's past shifts, one per organisation.
         cursor.execute(
             f"""
-            INSERT INTO volunteering_task (
-                organisation_id, kind, title, purpose, location, district, is_remote, effort_note,
-                childcare_offered, expenses_reimbursed, accessible_venue, languages, first_timer_friendly,
-                is_flexible, signup_closes_hours_before, status, created_at, updated_at, published_at,
-                cancel_reason)
+            INSERT INTO {task} ({task.columns(*(c for c in columns if c != "estimated_hours"))})
             VALUES ((%(orgs)s)[1], 'task', '{PREFIX} Mittagstisch seit Jahren', 'Kochen und essen.',
                     'Lindenhofstraße 1', 'Nordstadt', false, '', false, true, true, '', true, false, 2,
                     'published', now(), now(), now(), '')
@@ -184,24 +181,25 @@ class Command(BaseCommand):
         )
 
     def _seed_shifts(self, cursor, params):
+        task, shift = Table(Task), Table(Shift)
         # Ten upcoming shifts per task, spread over the next 90 days between 8:00 and 18:00 (UTC).
         cursor.execute(
             f"""
-            INSERT INTO volunteering_shift (
-                task_id, starts_at, ends_at, capacity, confirmed_count, offered_count, waitlist_count,
-                next_waitlist_number, signup_closes_at, cancel_reason, created_at)
-            SELECT t.id, x.starts_at, x.starts_at + make_interval(hours => (2 + (t.id + k) %% 3)::int),
-                   5 + (t.id * 3 + k) %% 11, 0, 0, 0, 1,
-                   CASE WHEN t.is_flexible THEN x.starts_at + make_interval(hours => (2 + (t.id + k) %% 3)::int)
-                        ELSE x.starts_at END - make_interval(hours => t.signup_closes_hours_before),
+            INSERT INTO {shift} ({shift.columns(*SHIFT_COLUMNS)})
+            SELECT t.{task.id}, x.starts_at, x.starts_at + make_interval(hours => (2 + (t.{task.id} + k) %% 3)::int),
+                   5 + (t.{task.id} * 3 + k) %% 11, 0, 0, 0, 1,
+                   CASE WHEN t.{task.is_flexible}
+                        THEN x.starts_at + make_interval(hours => (2 + (t.{task.id} + k) %% 3)::int)
+                        ELSE x.starts_at END - make_interval(hours => t.{task.signup_closes_hours_before}),
                    '', now()
-            FROM volunteering_task t
+            FROM {task} t
             CROSS JOIN generate_series(0, {SHIFTS_PER_TASK - 1}) AS k
             CROSS JOIN LATERAL (
                 SELECT date_trunc('day', now()) + make_interval(
-                    days => (1 + k * 9 + t.id %% 9)::int, hours => (8 + (t.id + k) %% 8)::int) AS starts_at
+                    days => (1 + k * 9 + t.{task.id} %% 9)::int,
+                    hours => (8 + (t.{task.id} + k) %% 8)::int) AS starts_at
             ) AS x
-            WHERE t.title LIKE '{PREFIX}%%' AND t.title <> '{PREFIX} Mittagstisch seit Jahren'
+            WHERE t.{task.title} LIKE '{PREFIX}%%' AND t.{task.title} <> '{PREFIX} Mittagstisch seit Jahren'
             """,
             params,
         )
@@ -214,6 +212,7 @@ class Command(BaseCommand):
         tickets run 1, 2, … from the first offered or waiting person, as the services hand them out.
         """
         spread = min(5, per_shift - 1)
+        task, shift, sign_up = Table(Task), Table(Shift), Table(SignUp)
         cursor.execute(
             f"""
             CREATE TEMPORARY TABLE bench_plan ON COMMIT DROP AS
@@ -222,18 +221,20 @@ class Command(BaseCommand):
             FROM (
                 SELECT s.id, s.capacity, s.signup_closes_at, h,
                        {per_shift} + CASE WHEN h %% 2 = 0 THEN 1 ELSE -1 END * ((h / 2) %% {spread + 1}) AS n
-                FROM (SELECT id, capacity, signup_closes_at, row_number() OVER (ORDER BY id) - 1 AS h
-                      FROM volunteering_shift WHERE task_id IN (
-                          SELECT id FROM volunteering_task WHERE title LIKE '{PREFIX}%%')) AS s
+                FROM (SELECT {shift.id} AS id, {shift.capacity} AS capacity,
+                             {shift.signup_closes_at} AS signup_closes_at,
+                             row_number() OVER (ORDER BY {shift.id}) - 1 AS h
+                      FROM {shift} WHERE {shift.task} IN (
+                          SELECT {task.id} FROM {task} WHERE {task.title} LIKE '{PREFIX}%%')) AS s
             ) AS planned
             """,
             params,
         )
         cursor.execute(
             f"""
-            INSERT INTO volunteering_signup (
-                shift_id, user_id, status, waitlist_number, offered_at, offer_expires_at, confirmed_at,
-                created_at, updated_at)
+            INSERT INTO {sign_up} ({sign_up.columns(
+                "shift", "user", "status", "waitlist_number", "offered_at", "offer_expires_at", "confirmed_at",
+                "created_at", "updated_at")})
             SELECT p.id,
                    CASE WHEN s = 1 AND p.h %% {HEAVY_UPCOMING_EVERY} = 0 THEN %(heavy)s
                         ELSE %(umin)s + (p.h * 7919 + s * 131) %% {BENCH_USERS} END,
@@ -250,34 +251,33 @@ class Command(BaseCommand):
             params,
         )
         cursor.execute(
-            """
-            UPDATE volunteering_shift AS shift
-            SET confirmed_count = least(p.n, p.capacity) - p.o,
-                offered_count = p.o,
-                waitlist_count = greatest(p.n - p.capacity, 0),
-                next_waitlist_number = greatest(p.n - p.capacity, 0) + p.o + 1
-            FROM bench_plan p WHERE shift.id = p.id
+            f"""
+            UPDATE {shift} AS shift
+            SET {shift.confirmed_count} = least(p.n, p.capacity) - p.o,
+                {shift.offered_count} = p.o,
+                {shift.waitlist_count} = greatest(p.n - p.capacity, 0),
+                {shift.next_waitlist_number} = greatest(p.n - p.capacity, 0) + p.o + 1
+            FROM bench_plan p WHERE shift.{shift.id} = p.id
             """
         )
 
     def _seed_history(self, cursor, params):
         """The long-serving volunteer's 300 past shifts, attended, every third one with another hour."""
+        task, shift, sign_up = Table(Task), Table(Shift), Table(SignUp)
         cursor.execute(
             f"""
-            WITH task AS (SELECT id FROM volunteering_task WHERE title = '{PREFIX} Mittagstisch seit Jahren'),
+            WITH task AS (SELECT {task.id} AS id FROM {task} WHERE {task.title} = '{PREFIX} Mittagstisch seit Jahren'),
             past AS (
-                INSERT INTO volunteering_shift (
-                    task_id, starts_at, ends_at, capacity, confirmed_count, offered_count, waitlist_count,
-                    next_waitlist_number, signup_closes_at, cancel_reason, created_at)
+                INSERT INTO {shift} ({shift.columns(*SHIFT_COLUMNS)})
                 SELECT task.id, date_trunc('day', now()) - make_interval(days => d, hours => 12),
                        date_trunc('day', now()) - make_interval(days => d, hours => 9),
                        8, 1, 0, 0, 1, date_trunc('day', now()) - make_interval(days => d, hours => 14), '', now()
                 FROM task, generate_series(1, {HEAVY_PAST}) AS d
-                RETURNING id, starts_at
+                RETURNING {shift.id} AS id, {shift.starts_at} AS starts_at
             )
-            INSERT INTO volunteering_signup (
-                shift_id, user_id, status, confirmed_at, attended, hours, attendance_marked_at, created_at,
-                updated_at)
+            INSERT INTO {sign_up} ({sign_up.columns(
+                "shift", "user", "status", "confirmed_at", "attended", "hours", "attendance_marked_at", "created_at",
+                "updated_at")})
             SELECT past.id, %(heavy)s, 'confirmed', past.starts_at - interval '3 days',
                    true, CASE WHEN past.id %% 3 = 0 THEN 4 ELSE 3 END, past.starts_at + interval '4 hours',
                    past.starts_at - interval '3 days', now()
@@ -319,8 +319,6 @@ class Command(BaseCommand):
         ]
 
     def _report(self, requests):
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS.append("testserver")
         heavy = SignUp.objects.filter(user__email=HEAVY_EMAIL)
         typical = SignUp.objects.filter(user__email=f"v0{EMAIL_DOMAIN}")
         self.stdout.write(
@@ -329,17 +327,10 @@ class Command(BaseCommand):
             f"{requests}\nmy commitments: a typical volunteer has {typical.upcoming().count()} upcoming sign-ups, "
             f"the long-serving one {heavy.upcoming().count()} upcoming and {heavy.past().count()} past"
         )
-        self.stdout.write(f"{'page':<26}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
-        clients, baseline = {}, None
+        table = PageTable(requests)
+        self.stdout.write(table.header())
         for name, url, user in self._pages():
-            if user not in clients:
-                clients[user] = Client()
-                if user is not None:
-                    clients[user].force_login(user)
-            client = clients[user]
-            queries, median, p95 = measure(client, url, requests)
-            baseline = baseline or median
-            self.stdout.write(f"{name:<26}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(table.row(name, url, user))
 
     # --- racing sign-ups -----------------------------------------------------------------
 

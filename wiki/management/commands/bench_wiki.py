@@ -12,12 +12,10 @@ database of its own, with production settings (hence collectstatic):
 """
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 
-from coproduction.benchmark import measure
+from coproduction.benchmark import PageTable, Table, analyze
 from stakeholders.models import Organisation, User
 from wiki.models import Link, Page, Revision, Space
 
@@ -61,9 +59,7 @@ class Command(BaseCommand):
                     self._seed_orm(space, existing + 1, pages)
                 Space.objects.filter(pk=space.pk).update(page_count=Page.objects.filter(space=space).count())
             self.stdout.write(f"seeded {pages - existing} pages in {time.perf_counter() - started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")  # what autovacuum does on a live database
+        analyze()
         self._report(space, requests)
 
     # --- seeding -------------------------------------------------------------------------
@@ -110,12 +106,16 @@ class Command(BaseCommand):
                '{"id": "h-stand", "name": "Stand", "children": []}]')
         params = {"n": stop, "body": BODY, "start": start, "stop": stop, "space": space.pk, "authors": authors,
                   "toc": toc}
-        in_range = "space_id = %(space)s AND split_part(slug, '-', 2)::int BETWEEN %(start)s AND %(stop)s"
+        page, revision, link = Table(Page), Table(Revision), Table(Link)
+        number = f"split_part({page.slug}, '-', 2)::int"  # g of the page "<word>-<g>"
+        link_columns = link.columns("space", "source", "source_title", "target_slug", "target_title", "target_page")
+        in_range = f"{page.space} = %(space)s AND {number} BETWEEN %(start)s AND %(stop)s"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO wiki_page (space_id, title, slug, owner_id, html, toc, created_at, created_by_id,
-                                       last_edited_at, last_edited_by_id)
+                INSERT INTO {page} ({page.columns(
+                    "space", "title", "slug", "owner", "html", "toc", "created_at", "created_by", "last_edited_at",
+                    "last_edited_by")})
                 SELECT %(space)s, ({titles})[1 + g %% {words}] || ' ' || g, ({slugs})[1 + g %% {words}] || '-' || g,
                        (%(authors)s)[1 + g %% 50], '', '[]', now() - make_interval(days => 400),
                        (%(authors)s)[1 + g %% 50], now() - make_interval(mins => g), (%(authors)s)[1 + (g + 3) %% 50]
@@ -123,50 +123,54 @@ class Command(BaseCommand):
                 """, params)
             cursor.execute(
                 f"""
-                INSERT INTO wiki_revision (page_id, number, parent_number, title, text, size, summary, author_id,
-                                           created_at)
+                INSERT INTO {revision} ({revision.columns(
+                    "page", "number", "parent_number", "title", "text", "size", "summary", "author", "created_at")})
                 SELECT p.id, n, NULLIF(n - 1, 0), p.title, body.text, length(body.text), 'Änderung ' || n,
                        (%(authors)s)[1 + (g + n) %% 50], now() - make_interval(mins => g + (20 - n) * 10000)
-                FROM (SELECT id, title, split_part(slug, '-', 2)::int AS g FROM wiki_page WHERE {in_range}) AS p
+                FROM (SELECT {page.id} AS id, {page.title} AS title, {number} AS g
+                      FROM {page} WHERE {in_range}) AS p
                 CROSS JOIN generate_series(1, {REVISIONS}) AS n
                 CROSS JOIN LATERAL (SELECT {text} AS text) AS body
                 """, params)
             cursor.execute(
                 f"""
-                UPDATE wiki_page AS p SET
-                    current_revision_id = cur.id,
-                    html = '<h2 id="h-worum-es-geht">Worum es geht</h2><p>' || repeat(%(body)s, 4) || '</p>'
+                UPDATE {page} AS p SET
+                    {page.current_revision} = cur.id,
+                    {page.html} = '<h2 id="h-worum-es-geht">Worum es geht</h2><p>' || repeat(%(body)s, 4) || '</p>'
                         || '<h2 id="h-ablauf">Ablauf</h2><ul>' || repeat('<li>' || %(body)s || '</li>', 6) || '</ul>'
                         || '<h2 id="h-siehe-auch">Siehe auch</h2><p>'
                         || (SELECT string_agg({html_link}, '') FROM (
                                SELECT (cur.g * 7 + i * 131) %% %(n)s + 1 AS t FROM generate_series(1, {LINKS}) AS i) AS l)
                         || '</p><h2 id="h-stand">Stand</h2><p>' || repeat('Ergänzung. ', {REVISIONS}) || '</p>',
-                    toc = %(toc)s::jsonb,
-                    search_vector = setweight(to_tsvector('german', p.title), 'A')
+                    {page.toc} = %(toc)s::jsonb,
+                    {page.search_vector} = setweight(to_tsvector('german', p.{page.title}), 'A')
                         || setweight(to_tsvector('german', cur.text), 'C')
-                FROM (SELECT r.id, r.page_id, r.text, split_part(pg.slug, '-', 2)::int AS g
-                      FROM wiki_revision r JOIN wiki_page pg ON pg.id = r.page_id
-                      WHERE pg.space_id = %(space)s AND r.number = {REVISIONS}
-                        AND split_part(pg.slug, '-', 2)::int BETWEEN %(start)s AND %(stop)s) AS cur
-                WHERE p.id = cur.page_id
+                FROM (SELECT r.{revision.id} AS id, r.{revision.page} AS page_id, r.{revision.text} AS text,
+                             split_part(pg.{page.slug}, '-', 2)::int AS g
+                      FROM {revision} r JOIN {page} pg ON pg.{page.id} = r.{revision.page}
+                      WHERE pg.{page.space} = %(space)s AND r.{revision.number} = {REVISIONS}
+                        AND split_part(pg.{page.slug}, '-', 2)::int BETWEEN %(start)s AND %(stop)s) AS cur
+                WHERE p.{page.id} = cur.page_id
                 """, params)
             cursor.execute(
                 f"""
-                INSERT INTO wiki_link (space_id, source_id, source_title, target_slug, target_title, target_page_id)
-                SELECT DISTINCT ON (src.id, tgt.slug) %(space)s, src.id, src.title, tgt.slug, tgt.title, tgt.id
-                FROM (SELECT id, title, split_part(slug, '-', 2)::int AS g FROM wiki_page WHERE {in_range}) AS src
+                INSERT INTO {link} ({link_columns})
+                SELECT DISTINCT ON (src.id, tgt.{page.slug})
+                       %(space)s, src.id, src.title, tgt.{page.slug}, tgt.{page.title}, tgt.{page.id}
+                FROM (SELECT {page.id} AS id, {page.title} AS title, {number} AS g
+                      FROM {page} WHERE {in_range}) AS src
                 CROSS JOIN LATERAL (
                     SELECT (src.g * 7 + i * 131) %% %(n)s + 1 AS t FROM generate_series(1, {LINKS}) AS i
                     UNION SELECT 1) AS l
-                JOIN wiki_page AS tgt ON tgt.space_id = %(space)s AND tgt.slug = ({slugs})[1 + l.t %% {words}] || '-' || l.t
-                WHERE tgt.id <> src.id
+                JOIN {page} AS tgt ON tgt.{page.space} = %(space)s
+                                  AND tgt.{page.slug} = ({slugs})[1 + l.t %% {words}] || '-' || l.t
+                WHERE tgt.{page.id} <> src.id
                 """, params)
             cursor.execute(
                 f"""
-                INSERT INTO wiki_link (space_id, source_id, source_title, target_slug, target_title, target_page_id)
-                SELECT %(space)s, id, title, 'fehlt-noch-' || split_part(slug, '-', 2),
-                       'Fehlt noch ' || split_part(slug, '-', 2), NULL
-                FROM wiki_page WHERE {in_range}
+                INSERT INTO {link} ({link_columns})
+                SELECT %(space)s, {page.id}, {page.title}, 'fehlt-noch-' || {number}, 'Fehlt noch ' || {number}, NULL
+                FROM {page} WHERE {in_range}
                 """, params)
 
     def _seed_orm(self, space, start, stop):
@@ -217,17 +221,12 @@ class Command(BaseCommand):
         ]
 
     def _report(self, space, requests):
-        if "testserver" not in settings.ALLOWED_HOSTS:
-            settings.ALLOWED_HOSTS.append("testserver")
-        client = Client()
+        table = PageTable(requests, width=32)
         self.stdout.write(
             f"database: {connection.vendor}, pages: {Page.objects.filter(space=space).count()}, "
             f"revisions: {Revision.objects.filter(page__space=space).count()}, "
             f"links: {Link.objects.filter(space=space).count()}, requests per page: {requests}"
         )
-        self.stdout.write(f"{'page':<32}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}")
-        baseline = None
+        self.stdout.write(table.header())
         for name, url in self._pages(space):
-            queries, median, p95 = measure(client, url, requests)
-            baseline = baseline or median
-            self.stdout.write(f"{name:<32}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+            self.stdout.write(table.row(name, url))

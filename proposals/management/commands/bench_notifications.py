@@ -1,5 +1,8 @@
 """Benchmark of the daily digest: 10,000 people with 20 waiting notifications each, sent by Celery workers.
 
+It lives with the proposals because their comments and status changes are what the digest tells
+of; the notifications app itself knows no feature.
+
 1. Removes the scratch data an earlier run left (--keep), then refuses to go on if anybody else in
    this database waits for the current daily digest: the run would email them.
 2. Seeds scratch data in bulk: people with addresses @notify-bench.invalid, five organisations
@@ -51,6 +54,7 @@ from django.db.models import Count, Max, Min
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from coproduction.benchmark import analyze
 from coproduction.celery import app
 from coproduction.workers import celery_worker
 from notifications import delivery, tasks
@@ -69,8 +73,6 @@ ACTIVITY_SPAN = timedelta(hours=22)  # the activities of the day before the cuto
 GOAL_PEOPLE, GOAL_SECONDS = 10_000, 60
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 MESSAGE_ID = re.compile(rb"^Message-ID: <daily\.[^.>]+\.(\d+)\.(\d+)@", re.MULTILINE)
-BENCH_TABLES = ["stakeholders_user", "proposals_proposal", "proposals_comment", "notifications_activity",
-                "notifications_notification", "notifications_delivery"]
 D, St = Delivery.Kind.DAILY.value, Delivery.Status
 WORDS = ["Fahrradwerkstatt", "Nachbarschaftscafé", "Hausaufgabenhilfe", "Spielplatz", "Gemeinschaftsgarten",
          "Seniorentreff", "Sprachcafé", "Mittagstisch", "Jugendraum", "Repaircafé", "Kiezfest", "Nähstube"]
@@ -139,7 +141,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with transaction.atomic():
                 ids, events = self._seed(groups, cutoff)
-            self._analyze()
+            analyze(User, Proposal, Comment, Activity, Notification, Delivery)
             self.stdout.write(
                 f"database: {connection.vendor}, people: {people} with {per_person} waiting daily notifications each "
                 f"({people * per_person}), from {events['activities']} activities on {events['proposals']} proposals "
@@ -260,13 +262,6 @@ class Command(BaseCommand):
                         for event in (events[(n * 7919 + salt + j) % len(events)] for j in range(items))
                     ], batch_size=5000)
         return ids, {"activities": len(events), "proposals": proposals}
-
-    def _analyze(self):
-        """What autovacuum does on a live database (VACUUM cannot run inside a transaction)."""
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(("ANALYZE " if connection.in_atomic_block else "VACUUM ANALYZE ") + ", ".join(BENCH_TABLES))
 
     # --- queries per batch -------------------------------------------------------------------
 

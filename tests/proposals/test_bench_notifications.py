@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from coproduction.celery import app
 from notifications import delivery
-from notifications.management.commands.bench_notifications import DOMAIN, ORGANISATION_SLUG
+from proposals.management.commands.bench_notifications import DOMAIN, ORGANISATION_SLUG
 from notifications.models import Activity, Channel, Delivery, Notification
 from proposals.models import Proposal
 from stakeholders.models import Organisation, User
