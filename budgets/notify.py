@@ -1,10 +1,11 @@
 """Who hears about participatory budgets: people following a process (those who sent in proposals
 follow it) and those who have a ballot in it; followers of a proposal about its progress."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import excerpt
+from proposals import notify as proposals_notify
 from proposals.models import Follow
 
 from .models import PHASE_HELP, Ballot, ImplementationUpdate, Phase, Process, ProcessFollow
@@ -12,6 +13,10 @@ from .models import PHASE_HELP, Ballot, ImplementationUpdate, Phase, Process, Pr
 
 def _process(process):
     return process.title, process.get_absolute_url()
+
+
+class Category:
+    BUDGETS = category("budgets", gettext_lazy("Participatory budgets"), default_channel=Channel.DAILY, order=20)
 
 
 def _participants(activity):
@@ -42,11 +47,17 @@ def _proposal_followers(activity):
     return Follow.objects.filter(proposal_id=activity.data["proposal"]).values_list("user_id", flat=True)
 
 
-rule("budget.phase_changed", Category.BUDGETS, recipients=_participants, describe=_process, message=_phase_message,
-     broadcast=True)
-rule("budget.results_published", Category.BUDGETS, recipients=_participants, describe=_process,
-     message=_results_message, broadcast=True)
-rule("implementation.updated", Category.PROPOSALS, recipients=_proposal_followers, describe=_update,
+class Verb:
+    """What the activity log records about participatory budgets and the progress of funded proposals."""
+
+    PHASE_CHANGED = event("budget.phase_changed", describe=_process)
+    RESULTS_PUBLISHED = event("budget.results_published", describe=_process)
+    IMPLEMENTATION_UPDATED = event("implementation.updated", describe=_update)
+
+
+rule(Verb.PHASE_CHANGED, Category.BUDGETS, recipients=_participants, message=_phase_message, broadcast=True)
+rule(Verb.RESULTS_PUBLISHED, Category.BUDGETS, recipients=_participants, message=_results_message, broadcast=True)
+rule(Verb.IMPLEMENTATION_UPDATED, proposals_notify.Category.PROPOSALS, recipients=_proposal_followers,
      message=lambda activity: (_("Progress on “%(title)s”: %(progress)s %% done.")
                                % {"title": activity.title, "progress": activity.data.get("progress", 0)},
                                activity.data.get("excerpt", "")))

@@ -1,8 +1,8 @@
 """Who hears about proposals: their followers (authors and supporters follow automatically)."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt
 
 from .models import Comment, Follow, Proposal
@@ -21,6 +21,35 @@ def _comment(comment):
     return proposal.title, f"{proposal.get_absolute_url()}#comment-{comment.pk}", {"excerpt": excerpt(comment.text)}
 
 
+def _content(target):
+    """A proposal, or a comment at its place on the proposal's page."""
+    if isinstance(target, Comment):
+        return target.proposal.title, f"{target.proposal.get_absolute_url()}#comment-{target.pk}"
+    return _proposal(target)
+
+
+def _report(report):
+    return _content(report.comment if report.comment_id else report.proposal)
+
+
+class Category:
+    PROPOSALS = category("proposals", gettext_lazy("My proposals and proposals I follow"),
+                         default_channel=Channel.DAILY, order=10)
+
+
+class Verb:
+    """What the activity log records about proposals, comments and their moderation."""
+
+    PUBLISHED = event("proposal.published", describe=_proposal)
+    STATUS_CHANGED = event("proposal.status_changed", describe=_proposal)
+    SUPPORTED = event("proposal.supported", describe=_proposal)
+    PLEDGED = event("proposal.pledged", describe=_proposal)
+    COMMENTED = event("comment.created", describe=_comment)
+    REPORTED = event("report.created", describe=_report)
+    HIDDEN = event("content.hidden", describe=_content)
+    UNHIDDEN = event("content.unhidden", describe=_content)
+
+
 def _comment_recipients(activity):
     comment = activity.target
     people = set(followers(comment.proposal_id))
@@ -35,17 +64,16 @@ def _status_message(activity):
             excerpt(activity.data.get("response", ""), 60))
 
 
-rule("proposal.status_changed", Category.PROPOSALS,
+rule(Verb.STATUS_CHANGED, Category.PROPOSALS,
      recipients=lambda activity: followers(activity.target_id),
-     describe=_proposal, message=_status_message)
-rule("comment.created", Category.PROPOSALS,
-     recipients=_comment_recipients, describe=_comment,
+     message=_status_message)
+rule(Verb.COMMENTED, Category.PROPOSALS,
+     recipients=_comment_recipients,
      message=lambda activity: (_("%(name)s commented on “%(title)s”.") % {"name": actor_name(activity),
                                                                           "title": activity.title},
                                activity.data.get("excerpt", "")))
-rule("proposal.pledged", Category.PROPOSALS,
+rule(Verb.PLEDGED, Category.PROPOSALS,
      recipients=lambda activity: [activity.target.author_id],
-     describe=_proposal,
      message=lambda activity: (_("%(name)s offered to help with “%(title)s”.") % {"name": actor_name(activity),
                                                                                  "title": activity.title}, ""))
 

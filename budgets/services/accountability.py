@@ -10,6 +10,7 @@ from proposals.services import is_staff_of, proposal_record_decision
 from stakeholders.models import Membership
 
 from ..models import Ballot, Evaluation, Implementation, ImplementationUpdate
+from ..notify import Verb
 from .errors import BudgetError
 
 I = Implementation.Status
@@ -65,7 +66,7 @@ def implementation_update_post(*, proposal, actor, text, status, progress, now=N
     implementation.save(update_fields=["status", "progress", "updated_at", "started_at", "completed_at",
                                        "update_count"])
     moved = _move_proposal(proposal, status, actor, text)
-    activity_record(actor=actor, verb="implementation.updated", target=update, organisation=proposal.organisation,
+    activity_record(actor=actor, verb=Verb.IMPLEMENTATION_UPDATED, target=update, organisation=proposal.organisation,
                     proposal=proposal.pk, status=status, progress=progress, status_changed=moved)
     return update
 

@@ -21,6 +21,7 @@ from proposals.services import proposal_record_decision
 from stakeholders.models import Membership
 
 from ..models import Ballot, Entry, Implementation, Pick, Process
+from ..notify import Verb
 
 
 def results_compute(process):
@@ -60,7 +61,7 @@ def results_publish(*, process, now=None, actor=None):
     Process.objects.filter(pk=process.pk).update(results_published_at=now, funded_total=funded_total)
     process.results_published_at, process.funded_total = now, funded_total
     funded = [pk for pk, _count, is_funded, _rank in rows if is_funded]
-    activity_record(actor=actor, verb="budget.results_published", target=process,
+    activity_record(actor=actor, verb=Verb.RESULTS_PUBLISHED, target=process,
                     organisation=process.organisation, funded=len(funded), funded_total=str(funded_total),
                     ballots=process.ballot_count)
     proposals = Proposal.objects.filter(budget_entry__pk__in=funded).select_related("budget_entry").order_by("pk")

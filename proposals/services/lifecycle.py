@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import Channel, Follow, Proposal, StatusChange, forget_mode_counts
+from ..notify import Verb
 from .common import ProposalError, _check_assisted, _update_search_vector, is_staff_of
 
 
@@ -49,7 +50,7 @@ def proposal_create(
         Follow.objects.get_or_create(user=author, proposal=proposal)
     if publish:
         forget_mode_counts()
-        activity_record(actor=entered_by or author, verb="proposal.published", target=proposal, organisation=organisation)
+        activity_record(actor=entered_by or author, verb=Verb.PUBLISHED, target=proposal, organisation=organisation)
     return proposal
 
 
@@ -128,7 +129,7 @@ def _move(proposal, *, actor, to_status, response):
         StatusChange.objects.create(
             proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, response=response
         )
-    verb = "proposal.published" if to_status == S.PUBLISHED else "proposal.status_changed"
+    verb = Verb.PUBLISHED if to_status == S.PUBLISHED else Verb.STATUS_CHANGED
     activity_record(
         actor=actor, verb=verb, target=proposal, organisation=proposal.organisation,
         from_status=from_status, to_status=to_status, response=response,

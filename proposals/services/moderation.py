@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import Proposal, Report, forget_mode_counts
+from ..notify import Verb
 from .common import ProposalError, is_staff_of
 
 
@@ -20,7 +21,7 @@ def report_create(*, reporter, reason, proposal, comment=None):
     report = Report(proposal=proposal, comment=comment, reporter=reporter, reason=reason)
     report.full_clean(exclude=["proposal", "comment", "reporter", "decided_by"])
     report.save()
-    activity_record(actor=reporter, verb="report.created", target=report, organisation=proposal.organisation)
+    activity_record(actor=reporter, verb=Verb.REPORTED, target=report, organisation=proposal.organisation)
     return report
 
 
@@ -39,7 +40,7 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if isinstance(target, Proposal):
         forget_mode_counts()
-    activity_record(actor=moderator, verb="content.hidden" if hidden else "content.unhidden", target=target,
+    activity_record(actor=moderator, verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN, target=target,
                     organisation=proposal.organisation, reason=target.hidden_reason)
     return target
 

@@ -2,6 +2,7 @@
 import io
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ def test_refuses_while_other_people_wait_for_the_daily_digest():
     _period, cutoff = delivery.period_for(Delivery.Kind.DAILY)
     activity = Activity.objects.create(verb="proposal.status_changed", target=someone)
     Notification.objects.create(recipient=someone, activity=activity, category="proposals", channel=Channel.DAILY)
-    Notification.objects.update(created_at=cutoff - delivery.timedelta(hours=1))
+    Notification.objects.update(created_at=cutoff - timedelta(hours=1))
 
     with pytest.raises(CommandError, match="1 people in this database wait for the daily digest"):
         bench("--people", "5", "--in-process")
