@@ -132,9 +132,12 @@ def _notify(activity, rule):
 def _count_new(user_ids):
     """Adds one to each person's unread counter, never waiting for a person's row while holding other locks.
 
-    The caller may hold locks (a shift, a task) that another transaction wants after locking one
-    of these people (volunteering locks the person first). Rows held elsewhere are skipped here
-    and recounted right after the commit instead.
+    The counter lives on the person's row, which every page reads anyway (the header shows it),
+    so keeping it costs no query. The caller may hold locks of its own app that it took in its
+    own order (a shift, a task) and that another transaction may want while it holds one of these
+    rows; whatever that order is, skipping the rows held elsewhere (SKIP LOCKED) and recounting
+    them right after the commit instead means this never waits, so it never closes a cycle.
+    No app locks a person's row to serialise its own work (volunteering has its own person lock).
     """
     users = get_user_model().objects.filter(pk__in=user_ids)
     free = user_ids
