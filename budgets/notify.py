@@ -1,15 +1,19 @@
 """Who hears about participatory budgets: people following a process (those who sent in proposals
 follow it) and those who have a ballot in it."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 
 from .models import PHASE_HELP, Ballot, Phase, Process, ProcessFollow
 
 
 def _process(process):
     return process.title, process.get_absolute_url()
+
+
+class Category:
+    BUDGETS = category("budgets", gettext_lazy("Participatory budgets"), default_channel=Channel.DAILY, order=20)
 
 
 def _participants(activity):
@@ -29,10 +33,15 @@ def _results_message(activity):
             % {"title": activity.title, "funded": activity.data.get("funded", 0)}, "")
 
 
-rule("budget.phase_changed", Category.BUDGETS, recipients=_participants, describe=_process, message=_phase_message,
-     broadcast=True)
-rule("budget.results_published", Category.BUDGETS, recipients=_participants, describe=_process,
-     message=_results_message, broadcast=True)
+class Verb:
+    """What the activity log records about participatory budgets."""
+
+    PHASE_CHANGED = event("budget.phase_changed", describe=_process)
+    RESULTS_PUBLISHED = event("budget.results_published", describe=_process)
+
+
+rule(Verb.PHASE_CHANGED, Category.BUDGETS, recipients=_participants, message=_phase_message, broadcast=True)
+rule(Verb.RESULTS_PUBLISHED, Category.BUDGETS, recipients=_participants, message=_results_message, broadcast=True)
 
 
 visibility(Process, lambda ids: dict.fromkeys(Process.objects.filter(pk__in=ids).values_list("pk", flat=True)))

@@ -1,5 +1,6 @@
 """Celery worker processes started from Python, on a private Redis queue: by the digest benchmark
-(bench_notifications) and by the tests that run tasks on a real worker."""
+(bench_notifications) and by the tests that run tasks on a real worker (tests/workers.py has what
+only the tests need to look into Redis)."""
 import os
 import signal
 import subprocess
@@ -63,10 +64,14 @@ def celery_worker(queue, log, *, env=None, concurrency=None, stop_timeout=30):
 
 
 def forget_queue(queue):
-    """Deletes the queue, its messages and its bindings from the broker: leaves nothing behind on the shared Redis."""
+    """Deletes the queue, its messages and its bindings from the broker: leaves nothing behind on the shared Redis.
+
+    By name, never by searching the keys (which would block a shared Redis): the queue's lists,
+    one a priority (queue_delete), and its exchange's bindings. The worker runs without remote
+    control, so it has no reply queues of its own.
+    """
     with app.connection_for_write() as conn:
         channel = conn.default_channel
         channel.queue_delete(queue)
-        client = channel.client
-        client.delete(*client.keys(f"*{queue}*"), f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-        client.zrem("_kombu.binding_deadlines", queue)
+        channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        channel.client.zrem("_kombu.binding_deadlines", queue)

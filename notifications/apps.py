@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -10,3 +12,5 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Each app says in its notify.py whom its activities concern (see notifications.registry).
         autodiscover_modules("notify")
+        # The services hand work to these tasks by name (notifications.jobs), in every process.
+        import_module(f"{self.name}.tasks")

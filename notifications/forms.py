@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Channel
+from .channels import Channel
+from .registry import categories
 
 
 class PreferencesForm(forms.Form):
@@ -9,9 +10,9 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, current, **kwargs):
         super().__init__(*args, **kwargs)
-        for category in Category:
-            self.fields[category.value] = forms.ChoiceField(
-                label=category.label, choices=Channel.choices, initial=current[category.value],
+        for category in categories():
+            self.fields[category.code] = forms.ChoiceField(
+                label=category.label, choices=Channel.choices, initial=current[category.code],
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose how you want to hear about this."),
                                 "invalid_choice": _("Choose one of the offered ways.")},

@@ -12,6 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from .channels import Channel
+from .registry import category_choices
+
 
 class ActivityQuerySet(models.QuerySet):
     def for_target(self, obj):
@@ -54,39 +57,16 @@ class Activity(models.Model):
         return f"{self.verb} #{self.target_id}"
 
 
-class Category(models.TextChoices):
-    PROPOSALS = "proposals", _("My proposals and proposals I follow")
-    BUDGETS = "budgets", _("Participatory budgets")
-    VOLUNTEERING = "volunteering", _("My tasks and shifts")
-    WIKI = "wiki", _("Wiki pages I watch")
-    MEMBERSHIPS = "memberships", _("My memberships")
-
-
-class Channel(models.TextChoices):
-    IMMEDIATE = "immediate", _("Email right away")
-    DAILY = "daily", _("Daily summary by email")
-    WEEKLY = "weekly", _("Weekly summary by email")
-    APP = "app", _("Only here on the platform")
-
-
-DIGEST_CHANNELS = (Channel.DAILY, Channel.WEEKLY)
-
-# Decidim's default is a daily digest; what one signed up for oneself is confirmed right away.
-DEFAULT_CHANNELS = {
-    Category.PROPOSALS: Channel.DAILY,
-    Category.BUDGETS: Channel.DAILY,
-    Category.VOLUNTEERING: Channel.IMMEDIATE,
-    Category.WIKI: Channel.DAILY,
-    Category.MEMBERSHIPS: Channel.IMMEDIATE,
-}
-
-
 class Preference(models.Model):
-    """How a person hears about one category; without a row, DEFAULT_CHANNELS applies."""
+    """How a person hears about one category; without a row, the category's default channel applies.
+
+    Categories are declared by the apps (notifications.registry), so the field takes its choices
+    from there: an app adding a category needs no migration here.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notification_preferences")
-    category = models.CharField(_("about"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("about"), max_length=20, choices=category_choices)
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -170,7 +150,7 @@ class Notification(models.Model):
                                  verbose_name=_("activity"))
     organisation = models.ForeignKey("stakeholders.Organisation", on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="+", verbose_name=_("organisation"))
-    category = models.CharField(_("about"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("about"), max_length=20, choices=category_choices)
     # Decided when it is created, and again whenever the person changes their preferences.
     channel = models.CharField(_("how"), max_length=20, choices=Channel.choices)
     is_urgent = models.BooleanField(_("time-critical"), default=False)

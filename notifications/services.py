@@ -2,23 +2,19 @@
 
 Views, admin, tasks and the other apps' services call these.
 """
-import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import DEFAULT_CHANNELS, Activity, Category, Channel, Notification, Preference
-from .registry import rule_for
-
-logger = logging.getLogger(__name__)
-
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-ALL_CATEGORIES = "*"
+from . import jobs
+from .jobs import enqueue
+from .models import Activity, Channel, Notification, Preference
+from .registry import CATEGORIES, category_codes, default_channels, event_for, rule_for
+from .tokens import ALL_CATEGORIES
 
 
 def activity_record(*, actor, verb, target, organisation=None, **data):
@@ -26,13 +22,12 @@ def activity_record(*, actor, verb, target, organisation=None, **data):
 
     Call it inside the transaction of the change it records: the change, the row and the
     notifications commit together or not at all. Emails that are due right away are enqueued
-    after the commit; if that fails (no broker), the periodic sweep sends them later.
+    after the commit; if that fails (no broker), the periodic sweep sends them later. A verb that
+    no app declared (notifications.registry.event) is refused with UndeclaredVerb.
     """
+    title, url, *more = event_for(verb).describe(target)
+    extra = more[0] if more else {}
     rule = rule_for(verb)
-    title, url, extra = "", "", {}
-    if rule is not None:
-        title, url, *more = rule.describe(target)
-        extra = more[0] if more else {}
     activity = Activity.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
@@ -44,9 +39,7 @@ def activity_record(*, actor, verb, target, organisation=None, **data):
         fan_out_pending=rule is not None and rule.broadcast,
     )
     if rule is not None and rule.broadcast:
-        from . import tasks
-
-        transaction.on_commit(lambda: enqueue(tasks.fan_out, activity.pk))
+        transaction.on_commit(lambda: enqueue(jobs.FAN_OUT, activity.pk))
     elif rule is not None:
         _notify(activity, rule)
     return activity
@@ -94,7 +87,7 @@ def _insert_notifications(activity, rule):
         WHERE u.is_active AND u.id IN ({ids_sql}) {not_actor}
         ON CONFLICT DO NOTHING
     """
-    params = [activity.pk, activity.organisation_id, rule.category, DEFAULT_CHANNELS[rule.category], False,
+    params = [activity.pk, activity.organisation_id, rule.category, CATEGORIES[rule.category].default_channel, False,
               connection.ops.adapt_datetimefield_value(timezone.now()), rule.category, *ids_params]
     if not_actor:
         params.append(activity.actor_id)
@@ -122,7 +115,7 @@ def _notify(activity, rule):
                                    .values("channel")[:1]))
         .values_list("pk", "channel")
     )
-    default = DEFAULT_CHANNELS[rule.category]
+    default = CATEGORIES[rule.category].default_channel
     rows = [
         Notification(recipient_id=pk, activity=activity, organisation_id=activity.organisation_id,
                      category=rule.category, channel=_effective(channel or default, rule.urgent), is_urgent=rule.urgent)
@@ -139,9 +132,12 @@ def _notify(activity, rule):
 def _count_new(user_ids):
     """Adds one to each person's unread counter, never waiting for a person's row while holding other locks.
 
-    The caller may hold locks (a shift, a task) that another transaction wants after locking one
-    of these people (volunteering locks the person first). Rows held elsewhere are skipped here
-    and recounted right after the commit instead.
+    The counter lives on the person's row, which every page reads anyway (the header shows it),
+    so keeping it costs no query. The caller may hold locks of its own app that it took in its
+    own order (a shift, a task) and that another transaction may want while it holds one of these
+    rows; whatever that order is, skipping the rows held elsewhere (SKIP LOCKED) and recounting
+    them right after the commit instead means this never waits, so it never closes a cycle.
+    No app locks a person's row to serialise its own work (volunteering has its own person lock).
     """
     users = get_user_model().objects.filter(pk__in=user_ids)
     free = user_ids
@@ -176,29 +172,19 @@ def _effective(channel, urgent):
 
 def _send_soon(notification_ids):
     if notification_ids:
-        from . import tasks
-
-        transaction.on_commit(lambda: enqueue(tasks.send_immediate, notification_ids))
-
-
-def enqueue(task, *args):
-    """Hands a task to the broker; a broker that is down loses nothing, the sweep catches up."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - any broker or sending failure: the data is committed, the sweep retries
-        logger.warning("Could not hand %s to the broker; the sweep will send it.", task.name, exc_info=True)
+        transaction.on_commit(lambda: enqueue(jobs.SEND_IMMEDIATE, notification_ids))
 
 
 def channels_of(user):
-    """{category: channel} for every category, defaults filled in."""
+    """{category: channel} for every category, defaults filled in, in the order of the preferences page."""
     chosen = dict(Preference.objects.filter(user=user).values_list("category", "channel"))
-    return {category: chosen.get(category, DEFAULT_CHANNELS[category]) for category in Category.values}
+    return {category: chosen.get(category, default) for category, default in default_channels().items()}
 
 
 @transaction.atomic
 def preferences_set(*, user, channels):
     """Stores how the person hears about each category; waiting items follow the new choice."""
-    unknown = set(channels) - set(Category.values)
+    unknown = set(channels) - set(CATEGORIES)
     if unknown or set(channels.values()) - set(Channel.values):
         raise ValueError("Unknown category or channel")
     for category, channel in channels.items():
@@ -210,25 +196,9 @@ def preferences_set(*, user, channels):
                     .values_list("pk", flat=True)))
 
 
-def unsubscribe_token(user, category=ALL_CATEGORIES):
-    return signing.dumps([user.pk, category], salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def read_unsubscribe_token(token):
-    """(user, category or "*") for a token this site signed, else None. Tokens do not expire."""
-    try:
-        user_id, category = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    if category != ALL_CATEGORIES and category not in Category.values:
-        return None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return (user, category) if user is not None else None
-
-
 def unsubscribe(*, user, category=ALL_CATEGORIES):
     """Stops emails about one category (or all): they are still shown on the platform."""
-    categories = Category.values if category == ALL_CATEGORIES else [category]
+    categories = category_codes() if category == ALL_CATEGORIES else [category]
     preferences_set(user=user, channels={c: Channel.APP for c in categories})
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from celery import shared_task
 
 from . import delivery, services
-from .services import enqueue
+from .jobs import enqueue
 
 
 def _claimer(task):

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import delivery, services
+from . import delivery, services, tokens
 from .delivery import describe, visible_items
 from .forms import PreferencesForm
-from .models import Category, Notification
+from .models import Notification
+from .registry import category_label
 
 PAGE_SIZE = 30
 
@@ -86,11 +87,11 @@ def preferences(request):
 
 @csrf_exempt  # the signed token, not a session, says whose emails stop (RFC 8058 one-click POST)
 def unsubscribe(request, token):
-    found = services.read_unsubscribe_token(token)
+    found = tokens.read_unsubscribe_token(token)
     if found is None:
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     user, category = found
-    label = Category(category).label if category != services.ALL_CATEGORIES else ""
+    label = category_label(category) if category != tokens.ALL_CATEGORIES else ""
     if request.method == "POST":
         services.unsubscribe(user=user, category=category)
         if request.POST.get("List-Unsubscribe") == "One-Click":

@@ -1,9 +1,9 @@
 """Who hears about proposals: their followers (authors and supporters follow automatically), also
 about the progress of accepted proposals."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt
 
 from .models import Comment, Follow, ImplementationUpdate, Proposal
@@ -22,6 +22,41 @@ def _comment(comment):
     return proposal.title, f"{proposal.get_absolute_url()}#comment-{comment.pk}", {"excerpt": excerpt(comment.text)}
 
 
+def _content(target):
+    """A proposal, or a comment at its place on the proposal's page."""
+    if isinstance(target, Comment):
+        return target.proposal.title, f"{target.proposal.get_absolute_url()}#comment-{target.pk}"
+    return _proposal(target)
+
+
+def _report(report):
+    return _content(report.comment if report.comment_id else report.proposal)
+
+
+def _update(update):
+    proposal = update.implementation.proposal
+    return proposal.title, f"{proposal.get_absolute_url()}#progress", {"excerpt": excerpt(update.text)}
+
+
+class Category:
+    PROPOSALS = category("proposals", gettext_lazy("My proposals and proposals I follow"),
+                         default_channel=Channel.DAILY, order=10)
+
+
+class Verb:
+    """What the activity log records about proposals, comments, their moderation and their progress."""
+
+    PUBLISHED = event("proposal.published", describe=_proposal)
+    STATUS_CHANGED = event("proposal.status_changed", describe=_proposal)
+    SUPPORTED = event("proposal.supported", describe=_proposal)
+    PLEDGED = event("proposal.pledged", describe=_proposal)
+    COMMENTED = event("comment.created", describe=_comment)
+    REPORTED = event("report.created", describe=_report)
+    HIDDEN = event("content.hidden", describe=_content)
+    UNHIDDEN = event("content.unhidden", describe=_content)
+    IMPLEMENTATION_UPDATED = event("implementation.updated", describe=_update)
+
+
 def _comment_recipients(activity):
     comment = activity.target
     people = set(followers(comment.proposal_id))
@@ -36,24 +71,18 @@ def _status_message(activity):
             excerpt(activity.data.get("response", ""), 60))
 
 
-rule("proposal.status_changed", Category.PROPOSALS,
+rule(Verb.STATUS_CHANGED, Category.PROPOSALS,
      recipients=lambda activity: followers(activity.target_id),
-     describe=_proposal, message=_status_message)
-rule("comment.created", Category.PROPOSALS,
-     recipients=_comment_recipients, describe=_comment,
+     message=_status_message)
+rule(Verb.COMMENTED, Category.PROPOSALS,
+     recipients=_comment_recipients,
      message=lambda activity: (_("%(name)s commented on “%(title)s”.") % {"name": actor_name(activity),
                                                                           "title": activity.title},
                                activity.data.get("excerpt", "")))
-rule("proposal.pledged", Category.PROPOSALS,
+rule(Verb.PLEDGED, Category.PROPOSALS,
      recipients=lambda activity: [activity.target.author_id],
-     describe=_proposal,
      message=lambda activity: (_("%(name)s offered to help with “%(title)s”.") % {"name": actor_name(activity),
                                                                                  "title": activity.title}, ""))
-
-
-def _update(update):
-    proposal = update.implementation.proposal
-    return proposal.title, f"{proposal.get_absolute_url()}#progress", {"excerpt": excerpt(update.text)}
 
 
 def _proposal_followers(activity):
@@ -62,7 +91,7 @@ def _proposal_followers(activity):
     return followers(activity.data["proposal"])
 
 
-rule("implementation.updated", Category.PROPOSALS, recipients=_proposal_followers, describe=_update,
+rule(Verb.IMPLEMENTATION_UPDATED, Category.PROPOSALS, recipients=_proposal_followers,
      message=lambda activity: (_("Progress on “%(title)s”: %(progress)s %% done.")
                                % {"title": activity.title, "progress": activity.data.get("progress", 0)},
                                activity.data.get("excerpt", "")))

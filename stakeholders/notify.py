@@ -1,9 +1,9 @@
 """Who hears about memberships: staff about requests to join, the person about the decision."""
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, exists
 
 from .models import Membership
@@ -20,6 +20,19 @@ def _for_staff(membership):
             {"role": membership.role})
 
 
+class Category:
+    # Listed last on the preferences page, after the feature apps' categories.
+    MEMBERSHIPS = category("memberships", gettext_lazy("My memberships"), default_channel=Channel.IMMEDIATE, order=90)
+
+
+class Verb:
+    """What the activity log records about memberships."""
+
+    REQUESTED = event("membership.requested", describe=_for_staff)
+    APPROVED = event("membership.approved", describe=_for_member)
+    DECLINED = event("membership.declined", describe=_for_member)
+
+
 def _staff_of(activity):
     return Membership.objects.approved().filter(
         organisation_id=activity.organisation_id, role=Membership.Role.STAFF
@@ -31,13 +44,11 @@ def _values(activity):
             "role": Membership.Role(activity.data["role"]).label}
 
 
-rule("membership.requested", Category.MEMBERSHIPS, recipients=_staff_of, describe=_for_staff,
+rule(Verb.REQUESTED, Category.MEMBERSHIPS, recipients=_staff_of,
      message=lambda activity: (_("%(name)s asks to join %(title)s as “%(role)s”.") % _values(activity), ""))
-rule("membership.approved", Category.MEMBERSHIPS, recipients=lambda activity: [activity.target.user_id],
-     describe=_for_member,
+rule(Verb.APPROVED, Category.MEMBERSHIPS, recipients=lambda activity: [activity.target.user_id],
      message=lambda activity: (_("You now hold the role “%(role)s” at %(title)s.") % _values(activity), ""))
-rule("membership.declined", Category.MEMBERSHIPS, recipients=lambda activity: [activity.target.user_id],
-     describe=_for_member,
+rule(Verb.DECLINED, Category.MEMBERSHIPS, recipients=lambda activity: [activity.target.user_id],
      message=lambda activity: (_("Your request to join %(title)s as “%(role)s” was declined.") % _values(activity),
                                ""))
 

@@ -3,34 +3,77 @@
 Offers of a freed place, reminders, cancelled shifts and changed shift times are time-critical:
 they are emailed right away whatever digest the person chose (unless they chose "only here").
 """
-from django.utils.translation import gettext as _, gettext_noop
+from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy, gettext_noop
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt, exists, when
 
 from .models import Shift, SignUp, Task
-
-
-def _sign_up(sign_up):
-    shift = sign_up.shift
-    extra = {"starts_at": shift.starts_at.isoformat()}
-    return shift.task.title, shift.task.get_absolute_url(), extra
-
-
-def _offer(sign_up):
-    from .views.offers import offer_path
-
-    title, _url, extra = _sign_up(sign_up)
-    return title, offer_path(sign_up), {**extra, "offer_expires_at": sign_up.offer_expires_at.isoformat()}
-
-
-def _shift(shift):
-    return shift.task.title, shift.task.get_absolute_url(), {"starts_at": shift.starts_at.isoformat()}
+from .offer_links import offer_path
 
 
 def _task(task):
     return task.title, task.get_absolute_url()
+
+
+def _shift(shift):
+    return _task(shift.task)
+
+
+def _shift_with_start(shift):
+    title, url = _shift(shift)
+    return title, url, {"starts_at": shift.starts_at.isoformat()}
+
+
+def _sign_up(sign_up):
+    return _shift_with_start(sign_up.shift)
+
+
+def _offer(sign_up):
+    title, _url, extra = _sign_up(sign_up)
+    return title, offer_path(sign_up), {**extra, "offer_expires_at": sign_up.offer_expires_at.isoformat()}
+
+
+def _attendance(sign_up):
+    return _shift(sign_up.shift)
+
+
+def _certificate(certificate):
+    # Not the holder's name: the activity log keeps no personal data beyond the actor (see erasure).
+    return certificate.organisation_name, reverse("volunteering:verify_code", args=[certificate.verification_code])
+
+
+class Category:
+    # What one signed up for oneself is confirmed right away.
+    VOLUNTEERING = category("volunteering", gettext_lazy("My tasks and shifts"), default_channel=Channel.IMMEDIATE,
+                            order=30)
+
+
+class Verb:
+    """What the activity log records about tasks, shifts, sign-ups and certificates."""
+
+    TASK_PUBLISHED = event("task.published", describe=_task)
+    TASK_CHANGED = event("task.changed", describe=_task)
+    TASK_CANCELLED = event("task.cancelled", describe=_task)
+    BRIEFING_READ = event("briefing.read", describe=_task)
+    SHIFT_CREATED = event("shift.created", describe=_shift)
+    SHIFT_CHANGED = event("shift.changed", describe=_shift_with_start)
+    SHIFT_CAPACITY_CHANGED = event("shift.capacity_changed", describe=_shift)
+    SHIFT_CANCELLED = event("shift.cancelled", describe=_shift)
+    CONFIRMED = event("signup.confirmed", describe=_sign_up)
+    WAITLISTED = event("signup.waitlisted", describe=_sign_up)
+    OFFERED = event("signup.offered", describe=_offer)
+    OFFER_CONFIRMED = event("signup.offer_confirmed", describe=_sign_up)
+    OFFER_EXPIRED = event("signup.offer_expired", describe=_sign_up)
+    OFFER_WITHDRAWN = event("signup.offer_withdrawn", describe=_sign_up)
+    WAITLIST_CLOSED = event("signup.waitlist_closed", describe=_sign_up)
+    CANCELLED = event("signup.cancelled", describe=_sign_up)
+    CANCELLED_BY_ORGANISATION = event("signup.cancelled_by_organisation", describe=_sign_up)
+    REMINDER_DUE = event("signup.reminder_due", describe=_sign_up)
+    ATTENDANCE_MARKED = event("signup.attendance_marked", describe=_attendance)
+    CERTIFICATE_ISSUED = event("certificate.issued", describe=_certificate)
 
 
 def _holder(activity):
@@ -61,31 +104,31 @@ def _cancelled(activity):
     return _says(gettext_noop("Your sign-up for “%(title)s” on %(when)s is cancelled."))(activity)
 
 
-def sign_up_rule(verb, sentence, *, urgent=False, describe=_sign_up, message=None, detail_key=None):
-    rule(verb, Category.VOLUNTEERING, recipients=_holder, describe=describe, urgent=urgent,
+def sign_up_rule(verb, sentence, *, urgent=False, message=None, detail_key=None):
+    rule(verb, Category.VOLUNTEERING, recipients=_holder, urgent=urgent,
          message=message or _says(sentence, detail_key), include_actor=True)
 
 
-sign_up_rule("signup.confirmed", gettext_noop("Your place for “%(title)s” on %(when)s is confirmed."))
-sign_up_rule("signup.waitlisted", gettext_noop("You are on the waitlist for “%(title)s” on %(when)s."))
-sign_up_rule("signup.offered",
+sign_up_rule(Verb.CONFIRMED, gettext_noop("Your place for “%(title)s” on %(when)s is confirmed."))
+sign_up_rule(Verb.WAITLISTED, gettext_noop("You are on the waitlist for “%(title)s” on %(when)s."))
+sign_up_rule(Verb.OFFERED,
              gettext_noop("A place for “%(title)s” on %(when)s is free for you. Confirm it by %(expires)s."),
-             urgent=True, describe=_offer)
-sign_up_rule("signup.offer_confirmed", gettext_noop("You took the place for “%(title)s” on %(when)s."))
-sign_up_rule("signup.offer_expired", gettext_noop("The place offered to you for “%(title)s” on %(when)s has expired."))
-sign_up_rule("signup.offer_withdrawn", gettext_noop("The place offered to you for “%(title)s” on %(when)s is taken "
-                                                    "back; you keep your place on the waitlist."))
-sign_up_rule("signup.waitlist_closed", gettext_noop("Sign-up for “%(title)s” on %(when)s has closed; "
-                                                    "your place on the waitlist has ended."))
-sign_up_rule("signup.cancelled", "", message=_cancelled)
-sign_up_rule("signup.cancelled_by_organisation",
+             urgent=True)
+sign_up_rule(Verb.OFFER_CONFIRMED, gettext_noop("You took the place for “%(title)s” on %(when)s."))
+sign_up_rule(Verb.OFFER_EXPIRED, gettext_noop("The place offered to you for “%(title)s” on %(when)s has expired."))
+sign_up_rule(Verb.OFFER_WITHDRAWN, gettext_noop("The place offered to you for “%(title)s” on %(when)s is taken "
+                                                "back; you keep your place on the waitlist."))
+sign_up_rule(Verb.WAITLIST_CLOSED, gettext_noop("Sign-up for “%(title)s” on %(when)s has closed; "
+                                                "your place on the waitlist has ended."))
+sign_up_rule(Verb.CANCELLED, "", message=_cancelled)
+sign_up_rule(Verb.CANCELLED_BY_ORGANISATION,
              gettext_noop("“%(title)s” on %(when)s is cancelled by the organisation."),
              urgent=True, detail_key="reason")
-sign_up_rule("signup.reminder_due", gettext_noop("Reminder: “%(title)s” starts on %(when)s."), urgent=True)
-rule("shift.changed", Category.VOLUNTEERING, recipients=_signed_up_for_shift, describe=_shift, urgent=True,
+sign_up_rule(Verb.REMINDER_DUE, gettext_noop("Reminder: “%(title)s” starts on %(when)s."), urgent=True)
+rule(Verb.SHIFT_CHANGED, Category.VOLUNTEERING, recipients=_signed_up_for_shift, urgent=True,
      message=_says(gettext_noop("The shift of “%(title)s” you signed up for has changed: "
                                 "it now starts on %(when)s.")))
-rule("task.changed", Category.VOLUNTEERING, recipients=_signed_up_for_task, describe=_task,
+rule(Verb.TASK_CHANGED, Category.VOLUNTEERING, recipients=_signed_up_for_task,
      message=_says(gettext_noop("%(name)s changed the task “%(title)s” you signed up for.")))
 
 

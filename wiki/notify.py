@@ -1,9 +1,9 @@
 """Who hears about wiki pages: those who watch the page or its whole space."""
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.models import Category
-from notifications.registry import rule, visibility
+from notifications.channels import Channel
+from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt
 from stakeholders.models import Membership
 
@@ -12,6 +12,19 @@ from .models import Page, Space, Watch
 
 def _page(page):
     return page.title, page.get_absolute_url(), {"space": page.space.name}
+
+
+class Category:
+    WIKI = category("wiki", gettext_lazy("Wiki pages I watch"), default_channel=Channel.DAILY, order=40)
+
+
+class Verb:
+    """What the activity log records about wiki pages."""
+
+    CREATED = event("page.created", describe=_page)
+    EDITED = event("page.edited", describe=_page)
+    REVERTED = event("page.reverted", describe=_page)
+    HANDED_OVER = event("page.handed_over", describe=_page)
 
 
 def _readers(watches, space):
@@ -39,13 +52,13 @@ def _says(sentence):
     return message
 
 
-rule("page.created", Category.WIKI, recipients=_space_watchers, describe=_page,
+rule(Verb.CREATED, Category.WIKI, recipients=_space_watchers,
      message=lambda activity: _says(_("%(name)s wrote the new page “%(title)s” in %(space)s."))(activity))
-rule("page.edited", Category.WIKI, recipients=_watchers, describe=_page,
+rule(Verb.EDITED, Category.WIKI, recipients=_watchers,
      message=lambda activity: _says(_("%(name)s edited “%(title)s”."))(activity))
-rule("page.reverted", Category.WIKI, recipients=_watchers, describe=_page,
+rule(Verb.REVERTED, Category.WIKI, recipients=_watchers,
      message=lambda activity: _says(_("%(name)s restored an earlier version of “%(title)s”."))(activity))
-rule("page.handed_over", Category.WIKI, recipients=lambda activity: [activity.data.get("owner")], describe=_page,
+rule(Verb.HANDED_OVER, Category.WIKI, recipients=lambda activity: [activity.data.get("owner")],
      message=lambda activity: _says(_("%(name)s handed the page “%(title)s” over to you."))(activity))
 
 

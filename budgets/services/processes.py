@@ -16,6 +16,7 @@ from proposals.services import ProposalError, proposal_create, proposal_record_d
 from stakeholders.staff import require_staff
 
 from ..models import PHASE_ORDER, PHASE_STARTS, Entry, Phase, Process, ProcessFollow
+from ..notify import Verb
 from .common import lock_process
 from .errors import BudgetError
 
@@ -69,7 +70,7 @@ def _enter(process, to_phase, *, actor, now):
     from_phase = process.phase
     Process.objects.filter(pk=process.pk).update(phase=to_phase, phase_changed_at=now)
     process.phase, process.phase_changed_at = to_phase, now
-    activity_record(actor=actor, verb="budget.phase_changed", target=process, organisation=process.organisation,
+    activity_record(actor=actor, verb=Verb.PHASE_CHANGED, target=process, organisation=process.organisation,
                     from_phase=from_phase, to_phase=to_phase)
     if PHASE_ORDER.index(to_phase) >= PHASE_ORDER.index(Phase.RESULTS) and process.results_published_at is None:
         results_publish(process=process, now=now, actor=actor)

@@ -20,6 +20,7 @@ from proposals.models import Proposal
 from proposals.services import implementations_open, proposal_record_decision
 from stakeholders.models import Membership
 
+from ..notify import Verb
 from ..models import Ballot, Entry, Pick, Process
 
 
@@ -60,7 +61,7 @@ def results_publish(*, process, now=None, actor=None):
     Process.objects.filter(pk=process.pk).update(results_published_at=now, funded_total=funded_total)
     process.results_published_at, process.funded_total = now, funded_total
     funded = [pk for pk, _count, is_funded, _rank in rows if is_funded]
-    activity_record(actor=actor, verb="budget.results_published", target=process,
+    activity_record(actor=actor, verb=Verb.RESULTS_PUBLISHED, target=process,
                     organisation=process.organisation, funded=len(funded), funded_total=str(funded_total),
                     ballots=process.ballot_count)
     proposals = Proposal.objects.filter(budget_entry__pk__in=funded).select_related("budget_entry").order_by("pk")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 from stakeholders.models import Membership
 
+from ..notify import Verb
 from ..models import Evaluation, Follow, Implementation, ImplementationUpdate, Pledge, Proposal, Support
 from .common import ProposalError, is_staff_of
 from .lifecycle import TRACKED, implementations_open, proposal_record_decision
@@ -69,7 +70,7 @@ def implementation_update_post(*, proposal, actor, text, status, progress, now=N
     implementation.save(update_fields=["status", "progress", "updated_at", "started_at", "completed_at",
                                        "update_count"])
     moved = _move_proposal(proposal, status, actor, text)
-    activity_record(actor=actor, verb="implementation.updated", target=update, organisation=proposal.organisation,
+    activity_record(actor=actor, verb=Verb.IMPLEMENTATION_UPDATED, target=update, organisation=proposal.organisation,
                     proposal=proposal.pk, status=status, progress=progress, status_changed=moved)
     return update
 

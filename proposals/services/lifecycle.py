@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 from stakeholders.staff import is_staff_of
 
+from ..notify import Verb
 from ..models import Channel, Follow, Implementation, Proposal, StatusChange, forget_mode_counts
 from .common import ProposalError, _check_assisted, _update_search_vector
 
@@ -53,7 +54,7 @@ def proposal_create(
         Follow.objects.get_or_create(user=author, proposal=proposal)
     if publish:
         forget_mode_counts()
-        activity_record(actor=entered_by or author, verb="proposal.published", target=proposal, organisation=organisation)
+        activity_record(actor=entered_by or author, verb=Verb.PUBLISHED, target=proposal, organisation=organisation)
     return proposal
 
 
@@ -153,7 +154,7 @@ def _move(proposal, *, actor, to_status, response):
         )
     if to_status in TRACKED:
         implementations_open(proposals=[proposal])
-    verb = "proposal.published" if to_status == S.PUBLISHED else "proposal.status_changed"
+    verb = Verb.PUBLISHED if to_status == S.PUBLISHED else Verb.STATUS_CHANGED
     activity_record(
         actor=actor, verb=verb, target=proposal, organisation=proposal.organisation,
         from_status=from_status, to_status=to_status, response=response,

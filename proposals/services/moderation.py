@@ -7,6 +7,7 @@ from notifications.services import activity_record
 from stakeholders.staff import is_staff_of
 
 from ..models import Proposal, Report, forget_mode_counts
+from ..notify import Verb
 from .common import ProposalError
 
 
@@ -21,7 +22,7 @@ def report_create(*, reporter, reason, proposal, comment=None):
     report = Report(proposal=proposal, comment=comment, reporter=reporter, reason=reason)
     report.full_clean(exclude=["proposal", "comment", "reporter", "decided_by"])
     report.save()
-    activity_record(actor=reporter, verb="report.created", target=report, organisation=proposal.organisation)
+    activity_record(actor=reporter, verb=Verb.REPORTED, target=report, organisation=proposal.organisation)
     return report
 
 
@@ -40,7 +41,7 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if isinstance(target, Proposal):
         forget_mode_counts()
-    activity_record(actor=moderator, verb="content.hidden" if hidden else "content.unhidden", target=target,
+    activity_record(actor=moderator, verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN, target=target,
                     organisation=proposal.organisation, reason=target.hidden_reason)
     return target
 

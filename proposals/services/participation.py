@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import Channel, Comment, Follow, Pledge, Proposal, Support
+from ..notify import Verb
 from .common import ProposalError, _check_assisted
 
 
@@ -35,7 +36,7 @@ def proposal_support(*, proposal, user, entered_by=None, channel=Channel.ONLINE,
     )
     if user is not None:
         Follow.objects.bulk_create([Follow(user=user, proposal=proposal)], ignore_conflicts=True)
-    activity_record(actor=entered_by or user, verb="proposal.supported", target=proposal,
+    activity_record(actor=entered_by or user, verb=Verb.SUPPORTED, target=proposal,
                     organisation=proposal.organisation)
     return support
 
@@ -81,7 +82,7 @@ def comment_create(*, proposal, author, text, parent=None, entered_by=None, chan
     Proposal.objects.filter(pk=proposal.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
     )
-    activity_record(actor=entered_by or author, verb="comment.created", target=comment,
+    activity_record(actor=entered_by or author, verb=Verb.COMMENTED, target=comment,
                     organisation=proposal.organisation, proposal=proposal.pk)
     return comment
 
@@ -129,6 +130,6 @@ def pledge_create(*, proposal, user, kind, hours=None, amount=None, note="", ent
     Proposal.objects.filter(pk=proposal.pk).update(
         pledge_count=F("pledge_count") + 1, last_activity_at=timezone.now()
     )
-    activity_record(actor=entered_by or user, verb="proposal.pledged", target=proposal,
+    activity_record(actor=entered_by or user, verb=Verb.PLEDGED, target=proposal,
                     organisation=proposal.organisation, kind=kind)
     return pledge

@@ -7,7 +7,7 @@ from budgets import services
 from budgets.models import Phase
 from notifications import registry
 from notifications.delivery import describe, visible_items
-from notifications.models import Activity, Category, Notification
+from notifications.models import Activity, Notification
 from notifications.services import fan_out
 from proposals import services as proposal_services
 from proposals.models import ImplementationUpdate, Proposal
@@ -43,13 +43,13 @@ def test_the_rules_and_their_categories():
     rules = {verb: (rule.category, rule.urgent, rule.include_actor) for verb, rule in registry.RULES.items()
              if rule.recipients.__module__ == "budgets.notify"}
     assert rules == {
-        "budget.phase_changed": (Category.BUDGETS, False, False),
-        "budget.results_published": (Category.BUDGETS, False, False),
+        "budget.phase_changed": ("budgets", False, False),
+        "budget.results_published": ("budgets", False, False),
     }
     # What became of a proposal is the proposals' to tell.
     updated = registry.RULES["implementation.updated"]
     assert updated.recipients.__module__ == "proposals.notify"
-    assert (updated.category, updated.urgent, updated.include_actor) == (Category.PROPOSALS, False, False)
+    assert (updated.category, updated.urgent, updated.include_actor) == ("proposals", False, False)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_a_phase_change_tells_followers_and_ballot_holders_once_each(participant
     recipients = told(activity)
     assert set(recipients) == ids(author, follower, voter, drafter)
     assert stranger.pk not in recipients and staff.pk not in recipients
-    assert {n.category for n in recipients.values()} == {Category.BUDGETS}
+    assert {n.category for n in recipients.values()} == {"budgets"}
     text, detail = said(recipients[follower.pk])
     assert text == "“Haushalt Nordstadt” is now in the phase “Results”."
     assert detail.startswith("The votes are counted.")
@@ -101,7 +101,7 @@ def test_results_tell_followers_and_ballot_holders(participants):
     move_to(process, Phase.RESULTS)
     recipients = told(latest("budget.results_published"))
     assert set(recipients) == ids(author, follower, voter)
-    assert {n.category for n in recipients.values()} == {Category.BUDGETS}
+    assert {n.category for n in recipients.values()} == {"budgets"}
     assert said(recipients[voter.pk])[0] == "The results of “Haushalt Nordstadt” are out: 1 proposals are funded."
 
 
@@ -119,7 +119,7 @@ def test_a_progress_update_tells_the_proposals_followers(staff, accepted):
                                         progress=10)
     recipients = told(latest("implementation.updated"))
     assert set(recipients) == ids(follower)
-    assert recipients[follower.pk].category == Category.PROPOSALS
+    assert recipients[follower.pk].category == "proposals"
     assert said(recipients[follower.pk]) == ("Progress on “Bank am Teich”: 10 % done.", "Planung läuft.")
     assert latest("implementation.updated").url == f"{proposal.get_absolute_url()}#progress"
 

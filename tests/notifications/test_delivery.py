@@ -21,8 +21,10 @@ from django.utils.translation import gettext
 
 from coproduction.celery import app
 from notifications import delivery, tasks
-from notifications.models import Activity, Category, Channel, Delivery, Notification
-from notifications.services import preferences_set, read_unsubscribe_token
+from notifications.models import Activity, Channel, Delivery, Notification
+from notifications.registry import category_label
+from notifications.services import preferences_set
+from notifications.tokens import read_unsubscribe_token
 from proposals.models import Follow, Proposal
 from proposals.services import comment_create, content_set_hidden, proposal_set_status
 from stakeholders.models import Membership
@@ -254,7 +256,7 @@ def test_one_email_per_person_grouped_by_organisation_and_kind(mailoutbox):
 @pytest.mark.django_db
 def test_a_weekly_reader_gets_a_weekly_summary(followers, mailoutbox):
     _proposal, (reader,) = followers(1, language="en")
-    preferences_set(user=reader, channels={Category.PROPOSALS: Channel.WEEKLY})
+    preferences_set(user=reader, channels={"proposals": Channel.WEEKLY})
     assert due(K.DAILY)[2] == []
     assert run_batch(K.WEEKLY, days=8) == 1
     message, = mailoutbox
@@ -674,8 +676,8 @@ def test_an_immediate_email_leaves_once_after_the_commit(mailoutbox, organisatio
     assert message.to == [staff.email]
     assert message.subject == f"[Koproduktion] Aylin Demir asks to join {organisation.name} as “Citizen”."
     token = urlsplit(message.extra_headers["List-Unsubscribe"][1:-1]).path.split("/")[-2]
-    assert read_unsubscribe_token(token) == (staff, Category.MEMBERSHIPS)
-    assert f"Stop emails about “{Category.MEMBERSHIPS.label}”" in message.body
+    assert read_unsubscribe_token(token) == (staff, "memberships")
+    assert f"Stop emails about “{category_label('memberships')}”" in message.body
     notification = Notification.objects.get(recipient=staff)
     assert notification.delivery.status == St.SENT and notification.delivery.period == str(notification.pk)
 
@@ -702,7 +704,7 @@ def test_time_critical_items_are_emailed_right_away_to_digest_readers(mailoutbox
     shift = ShiftFactory(capacity=1)
     holder = sign_up(shift)
     waiting = UserFactory(language="en")
-    preferences_set(user=waiting, channels={Category.VOLUNTEERING: Channel.DAILY})
+    preferences_set(user=waiting, channels={"volunteering": Channel.DAILY})
     sign_up(shift, waiting)
     assert emails_to(mailoutbox, waiting) == []
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 
 from notifications import registry
 from notifications.delivery import describe
-from notifications.models import DEFAULT_CHANNELS, Activity, Category, Channel, Notification, Preference
+from notifications.models import Activity, Channel, Notification, Preference
 from proposals import services as proposals
 from proposals.models import Proposal
 from stakeholders import services as stakeholders
@@ -29,29 +29,29 @@ S = Proposal.Status
 
 # verb: (category, urgent, include_actor) — every verb that notifies anyone.
 EXPECTED_RULES = {
-    "proposal.status_changed": (Category.PROPOSALS, False, False),
-    "comment.created": (Category.PROPOSALS, False, False),
-    "proposal.pledged": (Category.PROPOSALS, False, False),
-    "implementation.updated": (Category.PROPOSALS, False, False),
-    "signup.confirmed": (Category.VOLUNTEERING, False, True),
-    "signup.waitlisted": (Category.VOLUNTEERING, False, True),
-    "signup.offered": (Category.VOLUNTEERING, True, True),
-    "signup.offer_confirmed": (Category.VOLUNTEERING, False, True),
-    "signup.offer_expired": (Category.VOLUNTEERING, False, True),
-    "signup.offer_withdrawn": (Category.VOLUNTEERING, False, True),
-    "signup.waitlist_closed": (Category.VOLUNTEERING, False, True),
-    "signup.cancelled": (Category.VOLUNTEERING, False, True),
-    "signup.cancelled_by_organisation": (Category.VOLUNTEERING, True, True),
-    "signup.reminder_due": (Category.VOLUNTEERING, True, True),
-    "shift.changed": (Category.VOLUNTEERING, True, False),
-    "task.changed": (Category.VOLUNTEERING, False, False),
-    "page.created": (Category.WIKI, False, False),
-    "page.edited": (Category.WIKI, False, False),
-    "page.reverted": (Category.WIKI, False, False),
-    "page.handed_over": (Category.WIKI, False, False),
-    "membership.requested": (Category.MEMBERSHIPS, False, False),
-    "membership.approved": (Category.MEMBERSHIPS, False, False),
-    "membership.declined": (Category.MEMBERSHIPS, False, False),
+    "proposal.status_changed": ("proposals", False, False),
+    "comment.created": ("proposals", False, False),
+    "proposal.pledged": ("proposals", False, False),
+    "implementation.updated": ("proposals", False, False),
+    "signup.confirmed": ("volunteering", False, True),
+    "signup.waitlisted": ("volunteering", False, True),
+    "signup.offered": ("volunteering", True, True),
+    "signup.offer_confirmed": ("volunteering", False, True),
+    "signup.offer_expired": ("volunteering", False, True),
+    "signup.offer_withdrawn": ("volunteering", False, True),
+    "signup.waitlist_closed": ("volunteering", False, True),
+    "signup.cancelled": ("volunteering", False, True),
+    "signup.cancelled_by_organisation": ("volunteering", True, True),
+    "signup.reminder_due": ("volunteering", True, True),
+    "shift.changed": ("volunteering", True, False),
+    "task.changed": ("volunteering", False, False),
+    "page.created": ("wiki", False, False),
+    "page.edited": ("wiki", False, False),
+    "page.reverted": ("wiki", False, False),
+    "page.handed_over": ("wiki", False, False),
+    "membership.requested": ("memberships", False, False),
+    "membership.approved": ("memberships", False, False),
+    "membership.declined": ("memberships", False, False),
 }
 APPS = {"proposals", "volunteering", "wiki", "stakeholders"}
 URGENT = sorted(verb for verb, (_category, urgent, _actor) in EXPECTED_RULES.items() if urgent)
@@ -99,19 +99,20 @@ def test_exactly_the_expected_verbs_notify_with_their_category_urgency_and_actor
     assert found == EXPECTED_RULES
 
 
-def test_default_channels():
-    assert DEFAULT_CHANNELS == {
-        Category.PROPOSALS: Channel.DAILY, Category.BUDGETS: Channel.DAILY, Category.WIKI: Channel.DAILY,
-        Category.VOLUNTEERING: Channel.IMMEDIATE, Category.MEMBERSHIPS: Channel.IMMEDIATE,
+def test_default_channels_in_the_order_of_the_preferences_page():
+    assert list(registry.default_channels()) == ["proposals", "budgets", "volunteering", "wiki", "memberships"]
+    assert registry.default_channels() == {
+        "proposals": Channel.DAILY, "budgets": Channel.DAILY, "wiki": Channel.DAILY,
+        "volunteering": Channel.IMMEDIATE, "memberships": Channel.IMMEDIATE,
     }
 
 
 def test_a_second_rule_for_a_verb_or_an_unknown_category_is_refused():
     before = dict(registry.RULES)
     with pytest.raises(ValueError, match="Two notification rules"):
-        registry.rule("comment.created", Category.PROPOSALS, recipients=list, message=str, describe=str)
+        registry.rule("comment.created", "proposals", recipients=list, message=str)
     with pytest.raises(ValueError, match="Unknown notification category"):
-        registry.rule("something.new", "gardening", recipients=list, message=str, describe=str)
+        registry.rule("proposal.supported", "gardening", recipients=list, message=str)
     assert registry.RULES == before
     assert registry.rule_for("something.new") is None
 
@@ -143,7 +144,7 @@ def test_status_change_tells_followers_but_not_the_deciding_staff_member(proposa
     assert set(notifications) == ids(author, supporter, follower)
     assert not ids(staff, stranger, gone, person) & set(notifications)
     item = notifications[author.pk]
-    assert (item.category, item.channel, item.is_urgent) == (Category.PROPOSALS, Channel.DAILY, False)
+    assert (item.category, item.channel, item.is_urgent) == ("proposals", Channel.DAILY, False)
     assert item.organisation == proposal.organisation
     assert said(item) == ("“Reparaturcafé im Hof” is now: Under review.", "Wir prüfen das bis Ende Mai.")
     assert item.activity.url == proposal.get_absolute_url()
@@ -256,9 +257,9 @@ def test_the_unread_counter_counts_each_notification(proposal, author):
 
 def test_a_proposals_preference_decides_the_channel(proposal, author):
     follower, quiet = UserFactory(), UserFactory()
-    prefer(author, Category.PROPOSALS, Channel.WEEKLY)
-    prefer(follower, Category.WIKI, Channel.IMMEDIATE)  # another category changes nothing here
-    prefer(quiet, Category.PROPOSALS, Channel.APP)
+    prefer(author, "proposals", Channel.WEEKLY)
+    prefer(follower, "wiki", Channel.IMMEDIATE)  # another category changes nothing here
+    prefer(quiet, "proposals", Channel.APP)
     for user in (follower, quiet):
         proposals.proposal_follow(proposal=proposal, user=user)
     proposals.comment_create(proposal=proposal, author=UserFactory(), text="Gut!")
@@ -278,7 +279,7 @@ def test_signing_up_confirms_to_the_person_who_did_it(shift):
     notifications = told("signup.confirmed")
     assert set(notifications) == ids(holder.user)
     item = notifications[holder.user.pk]
-    assert (item.category, item.channel, item.is_urgent) == (Category.VOLUNTEERING, Channel.IMMEDIATE, False)
+    assert (item.category, item.channel, item.is_urgent) == ("volunteering", Channel.IMMEDIATE, False)
     assert said(item) == (f"Your place for “Tafel-Ausgabe” on {local(shift.starts_at)} is confirmed.", "")
     assert item.activity.url == shift.task.get_absolute_url()
     assert unread(holder.user) == 1
@@ -296,7 +297,7 @@ def test_the_waitlist_is_confirmed_to_the_person_only(shift):
 
 def test_a_freed_place_is_offered_urgently_and_the_canceller_gets_a_confirmation(shift):
     holder, waiting = sign_up(shift), sign_up(shift)
-    prefer(waiting.user, Category.VOLUNTEERING, Channel.DAILY)
+    prefer(waiting.user, "volunteering", Channel.DAILY)
     volunteering.shift_cancel_sign_up(sign_up=holder, actor=holder.user)
     cancelled = told("signup.cancelled")
     assert set(cancelled) == ids(holder.user)
@@ -374,7 +375,7 @@ def test_a_cancelled_shift_tells_everyone_signed_up_urgently(shift, staff):
     gone = sign_up(shift)
     volunteering.shift_cancel_sign_up(sign_up=gone, actor=gone.user)
     for user in (holder.user, waiting.user):
-        prefer(user, Category.VOLUNTEERING, Channel.WEEKLY)
+        prefer(user, "volunteering", Channel.WEEKLY)
     other_shift_person = sign_up(ShiftFactory(task=shift.task)).user
     before = Notification.objects.count()
     volunteering.shift_cancel(shift=shift, actor=staff, reason="Die Halle ist gesperrt.")
@@ -392,7 +393,7 @@ def test_a_cancelled_shift_tells_everyone_signed_up_urgently(shift, staff):
 def test_reminders_are_urgent_and_come_from_the_platform(organisation):
     soon = ShiftFactory(task=TaskFactory(organisation=organisation, title="Lesung"), starts_in=20)
     holder = sign_up(soon)
-    prefer(holder.user, Category.VOLUNTEERING, Channel.DAILY)
+    prefer(holder.user, "volunteering", Channel.DAILY)
     volunteering.reminders_due()
     notifications = told("signup.reminder_due")
     assert set(notifications) == ids(holder.user)
@@ -408,8 +409,8 @@ def test_a_moved_shift_tells_those_signed_up_for_it_only(shift, staff):
     elsewhere = sign_up(ShiftFactory(task=shift.task)).user
     inactive = sign_up(shift)
     User.objects.filter(pk=inactive.user_id).update(is_active=False)
-    prefer(holder.user, Category.VOLUNTEERING, Channel.WEEKLY)
-    prefer(waiting.user, Category.VOLUNTEERING, Channel.APP)
+    prefer(holder.user, "volunteering", Channel.WEEKLY)
+    prefer(waiting.user, "volunteering", Channel.APP)
     new_start = shift.starts_at + timedelta(days=1)
     volunteering.shift_update(shift=shift, actor=staff, starts_at=new_start, ends_at=new_start + timedelta(hours=2))
     notifications = told("shift.changed")
@@ -430,7 +431,7 @@ def test_a_changed_task_tells_each_person_signed_up_for_its_coming_shifts_once(o
     sign_up(first, twice)
     sign_up(second, twice)
     daily = sign_up(second).user
-    prefer(daily, Category.VOLUNTEERING, Channel.DAILY)
+    prefer(daily, "volunteering", Channel.DAILY)
     only_past = sign_up(past).user
     move_shift(past, starts_at=hours_from_now(-30))
     other_task_person = sign_up(ShiftFactory(task=TaskFactory(organisation=organisation))).user
@@ -484,7 +485,7 @@ def test_a_new_page_tells_the_watchers_of_its_space(space):
     assert set(notifications) == ids(space_watcher)
     assert not ids(writer, stranger, gone) & set(notifications)
     item = notifications[space_watcher.pk]
-    assert (item.category, item.channel, item.is_urgent) == (Category.WIKI, Channel.DAILY, False)
+    assert (item.category, item.channel, item.is_urgent) == ("wiki", Channel.DAILY, False)
     assert said(item) == ("Wanda Wiki wrote the new page “Erste Hilfe” in Handbuch.", "Neu angelegt")
 
 
@@ -588,7 +589,7 @@ def test_a_request_to_join_tells_the_organisations_staff_only(organisation, othe
     assert set(notifications) == ids(staff, second_staff)
     assert not ids(other_staff, pending_staff, former_staff, volunteer, inactive_staff, asker) & set(notifications)
     item = notifications[staff.pk]
-    assert (item.category, item.channel, item.is_urgent) == (Category.MEMBERSHIPS, Channel.IMMEDIATE, False)
+    assert (item.category, item.channel, item.is_urgent) == ("memberships", Channel.IMMEDIATE, False)
     assert said(item)[0] == f"Nina Neu asks to join {organisation.name} as “Volunteer”."
     assert item.activity.url == reverse("admin:stakeholders_membership_change", args=[membership.pk])
 
@@ -642,7 +643,7 @@ def _urgent_activity(verb, shift, staff, holder, waiting):
 def test_urgent_items_are_immediate_unless_only_in_the_app_was_chosen(shift, staff, verb, chosen, expected):
     holder, waiting = sign_up(shift), sign_up(shift)
     if chosen:
-        prefer(waiting.user, Category.VOLUNTEERING, chosen)
+        prefer(waiting.user, "volunteering", chosen)
     item = _urgent_activity(verb, shift, staff, holder, waiting)
     assert item.is_urgent
     assert item.channel == expected
@@ -651,7 +652,7 @@ def test_urgent_items_are_immediate_unless_only_in_the_app_was_chosen(shift, sta
 @pytest.mark.parametrize("chosen", [Channel.DAILY, Channel.WEEKLY, Channel.APP, Channel.IMMEDIATE])
 def test_non_urgent_items_follow_the_choice(shift, chosen):
     person = UserFactory()
-    prefer(person, Category.VOLUNTEERING, chosen)
+    prefer(person, "volunteering", chosen)
     sign_up(shift, person)
     item = told("signup.confirmed")[person.pk]
     assert not item.is_urgent and item.channel == chosen

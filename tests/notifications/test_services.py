@@ -8,7 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import DEFAULT_CHANNELS, Category, Channel, Delivery, Notification, Preference
+from notifications import tokens
+from notifications.models import Channel, Delivery, Notification, Preference
+from notifications.registry import default_channels
 from proposals import services as proposals
 from stakeholders.models import User
 from tests.proposals.factories import ProposalFactory
@@ -49,15 +51,15 @@ def proposal(follower):
 # --- preferences -----------------------------------------------------------------------------
 
 def test_without_choices_the_defaults_apply(person):
-    assert services.channels_of(person) == {category: DEFAULT_CHANNELS[category] for category in Category.values}
+    assert services.channels_of(person) == default_channels()
 
 
 def test_preferences_are_stored_per_category(person):
     services.preferences_set(user=person, channels={"wiki": "weekly", "volunteering": "app"})
     services.preferences_set(user=person, channels={"wiki": "immediate"})
-    assert services.channels_of(person) == {**DEFAULT_CHANNELS, "wiki": "immediate", "volunteering": "app"}
+    assert services.channels_of(person) == {**default_channels(), "wiki": "immediate", "volunteering": "app"}
     assert Preference.objects.filter(user=person).count() == 2
-    assert services.channels_of(UserFactory()) == DEFAULT_CHANNELS
+    assert services.channels_of(UserFactory()) == default_channels()
 
 
 def test_waiting_notifications_follow_the_new_choice(proposal, follower):
@@ -127,13 +129,13 @@ def test_unknown_categories_or_channels_are_refused_and_nothing_is_saved(person,
 # --- unsubscribe tokens ----------------------------------------------------------------------
 
 def test_a_token_names_its_person_and_all_categories(person):
-    assert services.read_unsubscribe_token(services.unsubscribe_token(person)) == (person, "*")
+    assert tokens.read_unsubscribe_token(tokens.unsubscribe_token(person)) == (person, "*")
 
 
 def test_a_token_can_name_one_category(person):
-    token = services.unsubscribe_token(person, "wiki")
-    assert services.read_unsubscribe_token(token) == (person, "wiki")
-    assert token != services.unsubscribe_token(person) != services.unsubscribe_token(UserFactory())
+    token = tokens.unsubscribe_token(person, "wiki")
+    assert tokens.read_unsubscribe_token(token) == (person, "wiki")
+    assert token != tokens.unsubscribe_token(person) != tokens.unsubscribe_token(UserFactory())
 
 
 @pytest.mark.parametrize("change", [
@@ -144,32 +146,32 @@ def test_a_token_can_name_one_category(person):
     lambda token: "nonsense",
 ])
 def test_a_changed_token_reads_as_nothing(person, change):
-    assert services.read_unsubscribe_token(change(services.unsubscribe_token(person))) is None
+    assert tokens.read_unsubscribe_token(change(tokens.unsubscribe_token(person))) is None
 
 
 def test_tokens_signed_for_something_else_or_with_other_content_read_as_nothing(person):
-    assert services.read_unsubscribe_token(signing.dumps([person.pk, "*"], salt="other.purpose")) is None
-    assert services.read_unsubscribe_token(signing.dumps([person.pk, "*"])) is None
+    assert tokens.read_unsubscribe_token(signing.dumps([person.pk, "*"], salt="other.purpose")) is None
+    assert tokens.read_unsubscribe_token(signing.dumps([person.pk, "*"])) is None
     for payload in ([person.pk, "gardening"], [person.pk], person.pk, {"user": person.pk}, [person.pk, "*", 1]):
-        token = signing.dumps(payload, salt=services.UNSUBSCRIBE_SALT, compress=True)
-        assert services.read_unsubscribe_token(token) is None, payload
+        token = signing.dumps(payload, salt=tokens.UNSUBSCRIBE_SALT, compress=True)
+        assert tokens.read_unsubscribe_token(token) is None, payload
 
 
 def test_tokens_of_inactive_or_deleted_people_read_as_nothing(person):
-    token = services.unsubscribe_token(person)
+    token = tokens.unsubscribe_token(person)
     User.objects.filter(pk=person.pk).update(is_active=False)
-    assert services.read_unsubscribe_token(token) is None
+    assert tokens.read_unsubscribe_token(token) is None
     other = UserFactory()
-    token = services.unsubscribe_token(other, "proposals")
+    token = tokens.unsubscribe_token(other, "proposals")
     other.delete()
-    assert services.read_unsubscribe_token(token) is None
+    assert tokens.read_unsubscribe_token(token) is None
 
 
 def test_unsubscribing_from_one_category_keeps_the_others(proposal, follower):
     services.preferences_set(user=follower, channels={"wiki": "weekly"})
     comment(proposal)
     services.unsubscribe(user=follower, category="proposals")
-    assert services.channels_of(follower) == {**DEFAULT_CHANNELS, "proposals": "app", "wiki": "weekly"}
+    assert services.channels_of(follower) == {**default_channels(), "proposals": "app", "wiki": "weekly"}
     assert set(channels(follower).values()) == {Channel.APP}
     assert unread(follower) == 1  # still shown on the platform
 

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from notifications import services, views
-from notifications.models import DEFAULT_CHANNELS, Category, Channel, Notification, Preference
+from notifications import registry, services, tokens, views
+from notifications.models import Channel, Notification, Preference
 from proposals import services as proposals
 from stakeholders import services as stakeholders
 from stakeholders.models import User
@@ -40,8 +40,8 @@ def read_url(notification):
     return f"/notifications/{notification.pk}/read/"
 
 
-def unsubscribe_url(user, category=services.ALL_CATEGORIES):
-    return reverse("notifications:unsubscribe", args=[services.unsubscribe_token(user, category)])
+def unsubscribe_url(user, category=tokens.ALL_CATEGORIES):
+    return reverse("notifications:unsubscribe", args=[tokens.unsubscribe_token(user, category)])
 
 
 def unread(user):
@@ -348,7 +348,7 @@ def test_marking_read_needs_the_csrf_token(person, notification, address):
 # --- preferences -----------------------------------------------------------------------------
 
 def choices(**changes):
-    return {**{category: channel for category, channel in DEFAULT_CHANNELS.items()}, **changes}
+    return {**registry.default_channels(), **changes}
 
 
 def test_the_preferences_page_shows_the_current_choices(client, person):
@@ -356,7 +356,7 @@ def test_the_preferences_page_shows_the_current_choices(client, person):
     client.force_login(person)
     response = client.get(PREFERENCES)
     assert response.status_code == 200
-    for category in Category:
+    for category in registry.categories():
         assert str(category.label) in response.text
     checked = dict(re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]* checked>', response.text))
     assert checked == choices(wiki="weekly")
@@ -439,7 +439,7 @@ def test_one_click_unsubscribe(person):
 
 
 def test_an_invalid_link_is_404_and_changes_nothing(client, person):
-    token = services.unsubscribe_token(person)
+    token = tokens.unsubscribe_token(person)
     for address in [f"/notifications/unsubscribe/{token[:-2]}xx/", "/notifications/unsubscribe/nonsense/"]:
         assert client.get(address).status_code == 404
         response = client.post(address, data="List-Unsubscribe=One-Click",

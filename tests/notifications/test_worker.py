@@ -19,6 +19,7 @@ from django.db.models import F
 from coproduction.workers import celery_worker
 from notifications import delivery, tasks
 from notifications.models import Delivery, Notification
+from tests.workers import keys_left_by
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # between the messages the file backend writes
 St = Delivery.Status
@@ -95,6 +96,7 @@ def test_the_daily_digest_arrives_once_through_a_real_worker(tmp_path, followers
         assert statuses() == {St.SENT: 5, St.SKIPPED: 1}
         assert set(Delivery.objects.values_list("period", flat=True)) == {period}
         assert " ERROR" not in log.read_text()
+    assert keys_left_by(queue) == []  # the stopped worker's queue and bindings are gone from the shared Redis
 
 
 def statuses():

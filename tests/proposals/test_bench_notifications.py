@@ -2,6 +2,7 @@
 import io
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from coproduction.celery import app
 from notifications import delivery
 from proposals.management.commands.bench_notifications import DOMAIN, ORGANISATION_SLUG
 from notifications.models import Activity, Channel, Delivery, Notification
 from proposals.models import Proposal
 from stakeholders.models import Organisation, User
 from tests.stakeholders.factories import UserFactory
+from tests.workers import keys_left_by
 
 
 def bench(*args):
@@ -82,7 +83,7 @@ def test_refuses_while_other_people_wait_for_the_daily_digest():
     _period, cutoff = delivery.period_for(Delivery.Kind.DAILY)
     activity = Activity.objects.create(verb="proposal.status_changed", target=someone)
     Notification.objects.create(recipient=someone, activity=activity, category="proposals", channel=Channel.DAILY)
-    Notification.objects.update(created_at=cutoff - delivery.timedelta(hours=1))
+    Notification.objects.update(created_at=cutoff - timedelta(hours=1))
 
     with pytest.raises(CommandError, match="1 people in this database wait for the daily digest"):
         bench("--people", "5", "--in-process")
@@ -109,7 +110,5 @@ def test_worker_mode_sends_through_the_broker_and_leaves_nothing_on_redis():
 
     assert_everyone_got_one(output, 20)
     queue = re.search(r"prefork pool of 2 processes, private Redis queue (\S+)", output).group(1)
-    with app.connection_for_write() as conn:
-        keys = conn.default_channel.client.keys(f"*{queue}*")
-    assert keys == []
+    assert keys_left_by(queue) == []
     assert_scratch_data_gone()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import BriefingRead, SignUp
+from ..notify import Verb
 from .errors import VolunteeringError
 
 
@@ -20,5 +21,5 @@ def briefing_confirm_read(*, task, user):
             read = BriefingRead.objects.create(task=task, user=user)
     except IntegrityError:
         raise VolunteeringError(_("You have already confirmed that you read the briefing.")) from None
-    activity_record(actor=user, verb="briefing.read", target=task, organisation=task.organisation)
+    activity_record(actor=user, verb=Verb.BRIEFING_READ, target=task, organisation=task.organisation)
     return read

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..models import SignUp
+from .errors import lock_person
 from .places import end_sign_ups, lock_shift
 from .signups import shift_cancel_sign_up
 
@@ -15,6 +16,7 @@ def person_sign_ups_end(*, user, now):
     place or an offer for a shift already under way ends at once; a confirmed place in such a shift
     stays, so staff can still record the hours. Raises VolunteeringError when a cancellation is refused.
     """
+    lock_person(user.pk)  # first, as every sign-up service does: no sign-up of theirs slips in meanwhile
     active = SignUp.objects.active().filter(user=user).select_related("shift__task").order_by("pk")
     for sign_up in active:
         if sign_up.shift.cancel_deadline > now:

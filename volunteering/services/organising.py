@@ -12,6 +12,7 @@ from notifications.services import activity_record
 from stakeholders.staff import require_staff
 
 from ..models import Shift, SignUp, Task
+from ..notify import Verb
 from .errors import VolunteeringError, validate
 from .places import end_sign_ups, lock_shift, offer_free_places, withdraw_offers
 
@@ -83,7 +84,7 @@ def task_update(*, task, actor, skills=None, **fields):
             shift.task = task
             shift.save(update_fields=[])  # save() recomputes signup_closes_at
     if changed and task.status == T.PUBLISHED:
-        activity_record(actor=actor, verb="task.changed", target=task, organisation=task.organisation,
+        activity_record(actor=actor, verb=Verb.TASK_CHANGED, target=task, organisation=task.organisation,
                         fields=sorted(changed))
     return task
 
@@ -111,7 +112,7 @@ def task_set_status(*, task, actor, to_status, reason=""):
     if to_status == T.CANCELLED:
         for shift in Shift.objects.upcoming(now).filter(task=task).order_by("pk"):
             _cancel_locked_shift(lock_shift(shift), actor=actor, reason=task.cancel_reason, now=now)
-    verb = "task.published" if to_status == T.PUBLISHED else "task.cancelled"
+    verb = Verb.TASK_PUBLISHED if to_status == T.PUBLISHED else Verb.TASK_CANCELLED
     activity_record(actor=actor, verb=verb, target=task, organisation=task.organisation, reason=task.cancel_reason)
     return task
 
@@ -155,7 +156,7 @@ def shift_create(*, task, actor, starts_at, ends_at, capacity):
     validate(shift)
     shift.save()
     if task.status == T.PUBLISHED:
-        activity_record(actor=actor, verb="shift.created", target=shift, organisation=task.organisation)
+        activity_record(actor=actor, verb=Verb.SHIFT_CREATED, target=shift, organisation=task.organisation)
     return shift
 
 
@@ -176,7 +177,7 @@ def shift_update(*, shift, actor, starts_at=None, ends_at=None, capacity=None):
         before = (shift.starts_at.isoformat(), shift.ends_at.isoformat())
         shift.starts_at, shift.ends_at = starts_at, ends_at
         shift.save(update_fields=["starts_at", "ends_at"])
-        activity_record(actor=actor, verb="shift.changed", target=shift, organisation=shift.task.organisation,
+        activity_record(actor=actor, verb=Verb.SHIFT_CHANGED, target=shift, organisation=shift.task.organisation,
                         starts_at_before=before[0], ends_at_before=before[1])
     if capacity is not None and capacity != shift.capacity:
         _set_capacity(shift, capacity=capacity, actor=actor, now=now)
@@ -212,7 +213,7 @@ def _set_capacity(shift, *, capacity, actor, now):
     Shift.objects.filter(pk=shift.pk).update(capacity=capacity)
     shift.capacity = capacity
     offer_free_places(shift, now=now)
-    activity_record(actor=actor, verb="shift.capacity_changed", target=shift, organisation=shift.task.organisation,
+    activity_record(actor=actor, verb=Verb.SHIFT_CAPACITY_CHANGED, target=shift, organisation=shift.task.organisation,
                     before=before, after=capacity)
     return shift
 
@@ -232,9 +233,9 @@ def shift_cancel(*, shift, actor, reason=""):
 
 def _cancel_locked_shift(shift, *, actor, reason, now):
     ended = end_sign_ups(shift, statuses=SignUp.ACTIVE_STATUSES, new_status=SignUp.Status.CANCELLED, now=now,
-                         verb="signup.cancelled_by_organisation", actor=actor, reason=reason)
+                         verb=Verb.CANCELLED_BY_ORGANISATION, actor=actor, reason=reason)
     Shift.objects.filter(pk=shift.pk).update(cancelled_at=now, cancelled_by=actor, cancel_reason=reason)
     shift.cancelled_at, shift.cancelled_by, shift.cancel_reason = now, actor, reason
-    activity_record(actor=actor, verb="shift.cancelled", target=shift, organisation=shift.task.organisation,
+    activity_record(actor=actor, verb=Verb.SHIFT_CANCELLED, target=shift, organisation=shift.task.organisation,
                     reason=reason, people=len(ended))
     return shift

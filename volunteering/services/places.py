@@ -11,6 +11,7 @@ from django.db.models import F
 from notifications.services import activity_record
 
 from ..models import Shift, SignUp
+from ..notify import Verb
 
 W, O = SignUp.Status.WAITLISTED, SignUp.Status.OFFERED
 
@@ -56,7 +57,7 @@ def offer_free_places(shift, *, now):
     for sign_up in chosen:
         sign_up.shift = shift
         sign_up.status, sign_up.offered_at, sign_up.offer_expires_at = O, now, expires_at
-        activity_record(actor=None, verb="signup.offered", target=sign_up, organisation=shift.task.organisation,
+        activity_record(actor=None, verb=Verb.OFFERED, target=sign_up, organisation=shift.task.organisation,
                         shift=shift.pk, expires_at=expires_at.isoformat())
     return chosen
 
@@ -72,7 +73,7 @@ def withdraw_offers(shift, *, count, now):
     change_counts(shift, offered=-len(withdrawn), waitlisted=len(withdrawn))
     for sign_up in withdrawn:
         sign_up.shift = shift
-        activity_record(actor=None, verb="signup.offer_withdrawn", target=sign_up,
+        activity_record(actor=None, verb=Verb.OFFER_WITHDRAWN, target=sign_up,
                         organisation=shift.task.organisation, shift=shift.pk)
     return withdrawn
 

@@ -10,6 +10,7 @@ from notifications.services import activity_record
 from stakeholders.staff import require_staff
 
 from ..models import Certificate, SignUp
+from ..notify import Verb
 from .errors import VolunteeringError, require_signed_in
 
 CENT = Decimal("0.01")
@@ -50,7 +51,7 @@ def attendance_mark(*, sign_up, actor, attended, hours=None):
     sign_up.attended, sign_up.hours = bool(attended), hours
     sign_up.attendance_marked_at, sign_up.attendance_marked_by = now, actor
     sign_up.save(update_fields=["attended", "hours", "attendance_marked_at", "attendance_marked_by", "updated_at"])
-    activity_record(actor=actor, verb="signup.attendance_marked", target=sign_up, organisation=shift.task.organisation,
+    activity_record(actor=actor, verb=Verb.ATTENDANCE_MARKED, target=sign_up, organisation=shift.task.organisation,
                     attended=sign_up.attended, hours=str(hours))
     return sign_up
 
@@ -105,5 +106,5 @@ def certificate_issue(*, user, organisation, period_start, period_end):
             continue
     else:
         raise VolunteeringError(_("The certificate could not be issued; please try again."))
-    activity_record(actor=user, verb="certificate.issued", target=certificate, organisation=organisation)
+    activity_record(actor=user, verb=Verb.CERTIFICATE_ISSUED, target=certificate, organisation=organisation)
     return certificate

@@ -15,6 +15,7 @@ from notifications.services import activity_record
 from stakeholders.staff import require_staff
 
 from ..models import Shift, SignUp, Task
+from ..notify import Verb
 from .errors import VolunteeringError, lock_person, require_signed_in
 from .places import change_counts, end_sign_ups, lock_shift, offer_free_places
 
@@ -109,13 +110,13 @@ def shift_sign_up(*, shift, user):
         raise VolunteeringError(_("You are already signed up for this shift.")) from None
     if sign_up.status == S.CONFIRMED:
         change_counts(shift, confirmed=1)
-        activity_record(actor=user, verb="signup.confirmed", target=sign_up, organisation=shift.task.organisation,
+        activity_record(actor=user, verb=Verb.CONFIRMED, target=sign_up, organisation=shift.task.organisation,
                         shift=shift.pk)
     else:
         change_counts(shift, waitlisted=1)
         Shift.objects.filter(pk=shift.pk).update(next_waitlist_number=sign_up.waitlist_number + 1)
         shift.next_waitlist_number = sign_up.waitlist_number + 1
-        activity_record(actor=user, verb="signup.waitlisted", target=sign_up, organisation=shift.task.organisation,
+        activity_record(actor=user, verb=Verb.WAITLISTED, target=sign_up, organisation=shift.task.organisation,
                         shift=shift.pk, position=shift.waitlist_count)
     sign_up.shift = shift
     return sign_up
@@ -141,7 +142,7 @@ def shift_cancel_sign_up(*, sign_up, actor):
     sign_up.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
     change_counts(shift, confirmed=-(was == S.CONFIRMED), offered=-(was == S.OFFERED),
                   waitlisted=-(was == S.WAITLISTED))
-    activity_record(actor=actor, verb="signup.cancelled", target=sign_up, organisation=shift.task.organisation,
+    activity_record(actor=actor, verb=Verb.CANCELLED, target=sign_up, organisation=shift.task.organisation,
                     shift=shift.pk, was=was, by_staff=actor.pk != sign_up.user_id)
     offer_free_places(shift, now=now)
     return sign_up
@@ -162,7 +163,7 @@ def offer_confirm(*, sign_up, user):
     sign_up.status, sign_up.confirmed_at = S.CONFIRMED, now
     sign_up.save(update_fields=["status", "confirmed_at", "updated_at"])
     change_counts(shift, confirmed=1, offered=-1)
-    activity_record(actor=user, verb="signup.offer_confirmed", target=sign_up, organisation=shift.task.organisation,
+    activity_record(actor=user, verb=Verb.OFFER_CONFIRMED, target=sign_up, organisation=shift.task.organisation,
                     shift=shift.pk)
     sign_up.shift = shift
     return sign_up
@@ -193,11 +194,11 @@ def offers_expire(*, now=None, chunk_size=50):
 @transaction.atomic
 def _sweep_shift(pk, now):
     shift = lock_shift(Shift(pk=pk))
-    expired = end_sign_ups(shift, statuses=[S.OFFERED], new_status=S.EXPIRED, now=now, verb="signup.offer_expired",
+    expired = end_sign_ups(shift, statuses=[S.OFFERED], new_status=S.EXPIRED, now=now, verb=Verb.OFFER_EXPIRED,
                            only=Q(offer_expires_at__lte=now))
     if shift.is_cancelled or shift.signup_closes_at <= now:
         closed = end_sign_ups(shift, statuses=[S.WAITLISTED], new_status=S.EXPIRED, now=now,
-                              verb="signup.waitlist_closed")
+                              verb=Verb.WAITLIST_CLOSED)
     else:
         closed = []
         offer_free_places(shift, now=now)
@@ -222,7 +223,7 @@ def reminders_due(*, now=None, chunk_size=200):
                 return done
             SignUp.objects.filter(pk__in=[s.pk for s in batch]).update(reminded_at=now)
             for sign_up in batch:
-                activity_record(actor=None, verb="signup.reminder_due", target=sign_up,
+                activity_record(actor=None, verb=Verb.REMINDER_DUE, target=sign_up,
                                 organisation=sign_up.shift.task.organisation, shift=sign_up.shift_id,
                                 starts_at=sign_up.shift.starts_at.isoformat())
             done += len(batch)

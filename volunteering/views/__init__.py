@@ -9,7 +9,8 @@ from .mine import (
     calendar_feed_view, calendar_revoke_view, calendar_rotate_view, certificate_request_view, commitments_view,
     profile_view,
 )
-from .offers import offer_path, offer_token, offer_view
+from ..offer_links import offer_path, offer_token
+from .offers import offer_view
 from .signups import briefing_read_view, cancel_view, confirm_view, sign_up_view
 from .staff import attendance_view, roster_csv_view, roster_view
 from .tasks import TaskListView, shift_ics, task_detail

@@ -6,36 +6,15 @@ so mail scanners that follow links never take a place. After that moment the tok
 the page says the offer has expired; "My commitments" shows any newer offer.
 """
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 
 from coproduction.permissions import allowed
 
 from .. import services
 from ..models import SignUp
-
-SALT = "volunteering.offer"
-
-
-def offer_token(sign_up):
-    return signing.dumps({"s": sign_up.pk, "e": int(sign_up.offer_expires_at.timestamp())}, salt=SALT)
-
-
-def offer_path(sign_up):
-    """The path of the one-click page for an open offer; notifications put SITE_URL in front."""
-    return reverse("volunteering:offer", args=[offer_token(sign_up)])
-
-
-def read_offer_token(token):
-    """(sign-up id, expiry as a timestamp), or None for a token this site did not sign."""
-    try:
-        data = signing.loads(token, salt=SALT)
-        return int(data["s"]), int(data["e"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+from ..offer_links import read_offer_token
 
 
 @login_required

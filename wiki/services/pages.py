@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from notifications.services import activity_record
 
 from ..models import EditSession, Page, PageRedirect, Revision, Space
+from ..notify import Verb
 from .checks import check_slug_free, clean_summary, clean_text, clean_title, duplicate, require_change
 from .errors import EditConflict, WikiError
 from .links import index, page_rerender, refresh_linkers, render_into
@@ -34,7 +35,7 @@ def page_create(*, space, author, title, text, summary=""):
     index(page, title, text)
     Space.objects.filter(pk=space.pk).update(page_count=F("page_count") + 1)
     refresh_linkers(space, slug, exclude=page)
-    activity_record(actor=author, verb="page.created", target=page, organisation=space.organisation,
+    activity_record(actor=author, verb=Verb.CREATED, target=page, organisation=space.organisation,
                     revision=1, summary=summary)
     return page
 
@@ -100,7 +101,7 @@ def page_save_revision(*, page, author, text, base_number, summary="", title=Non
     if text == base.text and title == locked.title and not summary.strip():
         raise WikiError(_("Nothing has changed, so there is nothing to save."))
     return _write_revision(locked, author=author, title=title, slug=slug, text=text, summary=summary,
-                           parent=base.number, verb="page.edited")
+                           parent=base.number, verb=Verb.EDITED)
 
 
 @transaction.atomic
@@ -119,7 +120,7 @@ def page_revert(*, page, revision, actor, base_number, reason=""):
     if revision.text == current.text:
         raise WikiError(_("The current version already has the text of this revision."))
     return _write_revision(locked, author=actor, title=locked.title, slug=locked.slug, text=revision.text,
-                           summary=reason, parent=current.number, verb="page.reverted", reverted_to=revision.number)
+                           summary=reason, parent=current.number, verb=Verb.REVERTED, reverted_to=revision.number)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from notifications.services import activity_record
 from stakeholders.models import Membership
 
 from ..models import EditSession, Page, Watch
+from ..notify import Verb
 from .errors import WikiError
 
 
@@ -34,7 +35,7 @@ def pages_hand_over(*, space, pages, owner, actor):
     Page.objects.filter(pk__in=[page.pk for page in pages]).update(owner=owner)
     for page in pages:
         page.space = space
-        activity_record(actor=actor, verb="page.handed_over", target=page, organisation=space.organisation,
+        activity_record(actor=actor, verb=Verb.HANDED_OVER, target=page, organisation=space.organisation,
                         owner=owner.pk if owner else None, previous_owner=page.owner_id)
     return len(pages)
 

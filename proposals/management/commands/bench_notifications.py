@@ -58,9 +58,10 @@ from coproduction.benchmark import analyze
 from coproduction.celery import app
 from coproduction.workers import celery_worker
 from notifications import delivery, tasks
-from notifications.models import Activity, Category, Channel, Delivery, Notification
+from notifications.models import Activity, Channel, Delivery, Notification
 from notifications.registry import rule_for
 from proposals.models import Comment, Proposal, StatusChange
+from proposals.notify import Category
 from stakeholders.models import Organisation, User
 
 DOMAIN = "@notify-bench.invalid"
