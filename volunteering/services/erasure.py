@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..models import SignUp
+from ..notify import Verb
 from .errors import lock_person
 from .places import end_sign_ups, lock_shift
 from .signups import shift_cancel_sign_up
@@ -24,4 +25,4 @@ def person_sign_ups_end(*, user, now):
         elif sign_up.status != SignUp.Status.CONFIRMED:
             shift = lock_shift(sign_up.shift)
             end_sign_ups(shift, statuses=[sign_up.status], new_status=SignUp.Status.CANCELLED, now=now,
-                         verb="signup.cancelled", actor=user, only=Q(pk=sign_up.pk))
+                         verb=Verb.CANCELLED, actor=user, only=Q(pk=sign_up.pk))
