@@ -132,7 +132,7 @@ class ProcessViewSet(PublicViewSet):
                       "404 until the results are published."),
     )
     @action(detail=True, filter_backends=[])
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):  # noqa: A002 - the router passes ".json" as format
         process = self.get_object()
         if process.results_published_at is None:
             raise Http404

@@ -8,7 +8,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import delivery, services, tokens
 from .delivery import describe, visible_items
@@ -38,10 +38,14 @@ def notification_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def notification_open(request, pk):
-    """Marks the notification read and goes to what it is about (if the person may still see it)."""
+    """Goes to what the notification is about (if the person may still see it). Opening it from the
+    inbox is a POST that also marks it read; a GET (a saved or shared address) only follows it,
+    since a GET never writes."""
     notification = get_object_or_404(Notification.objects.select_related("activity"), pk=pk, recipient=request.user)
-    services.notification_mark_read(notification=notification, user=request.user)
+    if request.method == "POST":
+        services.notification_mark_read(notification=notification, user=request.user)
     if notification in visible_items([notification]) and notification.activity.url:
         return redirect(notification.activity.url)
     messages.info(request, _("This content is no longer available."))

@@ -315,19 +315,6 @@ class Watch(models.Model):
         return f"{self.user_id} → {self.page_id or self.space_id}"
 
 
-class EditSession(models.Model):
-    """Who opened a page for editing and when, to warn others editing at the same time."""
-
-    RECENT = timedelta(minutes=10)
-
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    opened_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["page", "user"], name="wiki_edit_session_once")]
-
-
 class PageTemplateQuerySet(models.QuerySet):
     def for_space(self, space):
         """Templates everyone may use, plus those of the space's organisation."""

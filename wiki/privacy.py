@@ -18,7 +18,6 @@ EXPORTED = {
 
 LEFT_OUT = {
     "wiki.Page.last_edited_by": "the same edits are exported as revisions authored",
-    "wiki.EditSession.user": "a technical marker of an open editor, kept only for hours to merge edits",
 }
 
 ERASURE = {
@@ -27,7 +26,6 @@ ERASURE = {
     "wiki.Page.last_edited_by": "keep as deleted user: the same edits stay as revisions",
     "wiki.Page.owner": "unlink: the page stays without an owner until staff give it a new one",
     "wiki.Watch.user": "delete: only the person's wish to hear about changes",
-    "wiki.EditSession.user": "delete: a technical marker of an open editor",
 }
 
 

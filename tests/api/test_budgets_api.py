@@ -156,6 +156,14 @@ def test_results_show_places_votes_funding_and_totals_but_no_voter(client, publi
     assert detail["funded_total"] == "700.00" and detail["results_published_at"] is not None
 
 
+def test_results_answer_with_the_json_suffix_too(client, published):
+    """The router offers every address with ".json"; the results answer there the same."""
+    process = published[0]
+    plain = client.get(results_url(process))
+    suffixed = client.get(f"{BUDGETS}{process.pk}/results.json")
+    assert suffixed.status_code == 200 and suffixed.json() == plain.json()
+
+
 def test_results_of_a_members_budget_tell_the_turnout(client, organisation):
     MembershipFactory.create_batch(3, organisation=organisation)
     process = make_process(organisation, Phase.REVIEW, eligibility=Process.Eligibility.MEMBERS)

@@ -156,7 +156,7 @@ def demo_objects():
         return user_pk_to_url_str(user)
 
     def unsubscribe_token(user):
-        from notifications.services import unsubscribe_token
+        from notifications.tokens import unsubscribe_token
 
         return unsubscribe_token(user)
 
@@ -165,7 +165,7 @@ def demo_objects():
 
         from django.utils import timezone
 
-        from volunteering.views.offers import offer_token
+        from volunteering.offer_links import offer_token
 
         return offer_token(SimpleNamespace(pk=sign_up.pk, offer_expires_at=timezone.now() + timedelta(hours=1)))
 

@@ -111,7 +111,7 @@ def test_author_reads_a_comment_notification_and_marks_all_as_read(new_page):
         expect(items.nth(number).locator(".tag")).to_have_text(tr("New"))
 
     # Following the comment notification leads to the comment on the proposal, and reads it.
-    items.nth(1).get_by_role("link", name=commented("Jonas Becker", TITLE)).click()
+    items.nth(1).get_by_role("button", name=commented("Jonas Becker", TITLE)).click()
     expect(heading(page)).to_have_text(TITLE)
     checked(page)
     assert page.url.endswith(f"/proposals/{proposal.pk}/#comment-{comment.pk}"), page.url

@@ -108,7 +108,7 @@ def test_the_list_shows_ones_own_notifications_only(client, person, proposal, no
     assert response.status_code == 200
     assert "commented on “Reparaturcafé im Hof”" in response.text
     assert "Ich bringe Werkzeug mit." in response.text
-    assert f'href="{open_url(notification)}"' in response.text
+    assert f'action="{open_url(notification)}"' in response.text
     assert "Fremder Vorschlag" not in response.text and "Nur für andere" not in response.text
     assert "Xaver Fremd" not in response.text
 
@@ -192,7 +192,7 @@ def test_hidden_deleted_and_no_longer_permitted_targets_show_no_title(client, pe
                    "Interne Details", "Bald gelöscht"]:
         assert secret not in page, secret
     assert "Bleibt sichtbar" in page and "Offener Vorschlag" in page
-    assert [bool(re.search(r'href="/notifications/\d+/"', item)) for item in items(page)] == [True] + [False] * 4
+    assert [bool(re.search(r'action="/notifications/\d+/"', item)) for item in items(page)] == [True] + [False] * 4
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
@@ -246,19 +246,33 @@ def test_list_queries_do_not_grow(client, django_assert_max_num_queries, person,
 
 def test_opening_marks_read_and_goes_to_the_target(client, person, notification):
     client.force_login(person)
-    response = client.get(open_url(notification))
+    response = client.post(open_url(notification))
     assert response.status_code == 302
     assert response.url == notification.activity.url and "#comment-" in response.url
     notification.refresh_from_db()
     assert notification.read_at is not None and unread(person) == 0
-    assert client.get(open_url(notification)).status_code == 302  # again: still fine, counted once
+    assert client.post(open_url(notification)).status_code == 302  # again: still fine, counted once
     assert unread(person) == 0
+
+
+def test_following_the_address_goes_to_the_target_and_writes_nothing(client, person, notification):
+    client.force_login(person)
+    response = client.get(open_url(notification))
+    assert response.status_code == 302 and response.url == notification.activity.url
+    notification.refresh_from_db()
+    assert notification.read_at is None and unread(person) == 1
+
+
+def test_the_inbox_opens_a_notification_with_a_form(client, person, notification):
+    client.force_login(person)
+    page = client.get(LIST).text
+    assert f'<form method="post" action="{open_url(notification)}"' in page
 
 
 def test_opening_what_is_gone_goes_back_to_the_list_with_a_message(client, person, notification, staff):
     proposals.content_set_hidden(target=notification.activity.target, moderator=staff, hidden=True, reason="Spam")
     client.force_login(person)
-    response = client.get(open_url(notification))
+    response = client.post(open_url(notification))
     assert response.status_code == 302 and response.url == LIST
     notification.refresh_from_db()
     assert notification.read_at is not None
@@ -296,6 +310,7 @@ def test_another_persons_notification_cannot_be_opened_or_marked(client, notific
     stranger = UserFactory()
     client.force_login(stranger)
     assert client.get(open_url(notification)).status_code == 404
+    assert client.post(open_url(notification)).status_code == 404
     assert client.post(read_url(notification)).status_code == 404
     client.post("/notifications/read-all/")
     notification.refresh_from_db()

@@ -212,7 +212,7 @@ def build():
     volunteering_services.attendance_mark(sign_up=berts_hours, actor=anna, attended=True)
     volunteering_services.shift_cancel(shift=ShiftFactory(task=club_task, starts_in=200), actor=anna)
 
-    # Wiki: pages she wrote and looks after, one that Bert edited since, watches and an open editor.
+    # Wiki: pages she wrote and looks after, one that Bert edited since, and watches.
     space = SpaceFactory(organisation=lindenhof)
     page = PageFactory(space=space, author=anna, title="Übergabe Tafel", text="So geht die Ausgabe.")
     handed = PageFactory(space=space, author=anna, title="Schlüsselliste")
@@ -220,7 +220,6 @@ def build():
     wiki_people.page_watch(page=page, user=anna)
     wiki_people.page_watch(page=page, user=bert)
     edit(page, anna, "So geht die Ausgabe, mit Kühlschrank.", summary="Anna ergänzt")
-    wiki_people.edit_session_open(page=page, user=anna)
 
     # Notifications: what Anna was told, and an email to Bert that named her.
     Preference.objects.create(user=anna, category="wiki", channel="weekly")

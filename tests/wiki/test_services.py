@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -10,7 +11,8 @@ from notifications.models import Activity
 from stakeholders import services as stakeholder_services
 from tests.stakeholders.factories import MembershipFactory, UserFactory
 from wiki import services
-from wiki.models import MAX_TEXT_LENGTH, EditSession, Page, PageRedirect, Revision, Space, Watch
+from wiki.editing import Editor, _key as editing_key, editing_open
+from wiki.models import MAX_TEXT_LENGTH, Page, PageRedirect, Revision, Space, Watch
 from wiki.search import search_pages, snippet_parts
 
 from .factories import PageFactory, SpaceFactory, edit, member_of
@@ -341,15 +343,18 @@ def test_outsiders_cannot_watch_members_only_spaces(organisation):
     assert not Watch.objects.exists()
 
 
-def test_edit_sessions_show_who_else_is_editing(page, member, space):
+def test_the_editor_shows_who_else_is_editing(page, member, space):
     other = member_of(space, display_name="Aylin")
-    assert services.edit_session_open(page=page, user=member) == []
-    assert [s.user for s in services.edit_session_open(page=page, user=other)] == [member]
-    assert [s.user for s in services.edit_session_open(page=page, user=member)] == [other]
-    EditSession.objects.filter(user=other).update(opened_at=timezone.now() - timedelta(minutes=11))
-    assert services.edit_session_open(page=page, user=member) == []
+    assert editing_open(page=page, user=member) == []
+    assert [e.display_name for e in editing_open(page=page, user=other)] == [member.display_name]
+    assert [e.display_name for e in editing_open(page=page, user=member)] == ["Aylin"]
+    marks = cache.get(editing_key(page))
+    marks[other.pk] = Editor("Aylin", timezone.now() - timedelta(minutes=11))
+    cache.set(editing_key(page), marks)
+    assert editing_open(page=page, user=member) == []  # Aylin's mark has gone stale
+    editing_open(page=page, user=other)
     edit(page, member, "Gespeichert.\n")
-    assert not EditSession.objects.filter(user=member).exists()  # saving ends one's session
+    assert editing_open(page=page, user=other) == []  # saving ends one's mark
 
 
 # --- search and the address hook --------------------------------------------------------------------

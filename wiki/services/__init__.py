@@ -8,12 +8,10 @@ from .checks import clean_text, clean_title
 from .errors import EditConflict, WikiError
 from .links import page_rerender, render_text
 from .pages import page_create, page_revert, page_save_revision, pages_delete
-from .people import (
-    check_owner, edit_session_open, page_unwatch, page_watch, pages_hand_over, space_unwatch, space_watch,
-)
+from .people import check_owner, page_unwatch, page_watch, pages_hand_over, space_unwatch, space_watch
 
 __all__ = [
-    "EditConflict", "WikiError", "check_owner", "clean_text", "clean_title", "edit_session_open", "page_create",
+    "EditConflict", "WikiError", "check_owner", "clean_text", "clean_title", "page_create",
     "page_rerender", "page_revert", "page_save_revision", "page_unwatch", "page_watch", "pages_delete",
     "pages_hand_over", "render_text", "space_unwatch", "space_watch",
 ]

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from notifications.services import activity_record
 
-from ..models import EditSession, Page, PageRedirect, Revision, Space
+from ..editing import editing_close
+from ..models import Page, PageRedirect, Revision, Space
 from ..notify import Verb
 from .checks import check_slug_free, clean_summary, clean_text, clean_title, duplicate, require_change
 from .errors import EditConflict, WikiError
@@ -70,7 +71,7 @@ def _write_revision(page, *, author, title, slug, text, summary, parent, verb, r
     index(page, title, text)
     if slug != old_slug:
         refresh_linkers(page.space, slug, exclude=page)
-    EditSession.objects.filter(page=page, user=author).delete()
+    editing_close(page=page, user=author)
     data = {"revision": revision.number, "summary": summary}
     if title != old_title:
         data["renamed_from"] = old_title

@@ -1,13 +1,12 @@
 """People and pages: owners and handover, watching, and who is editing right now."""
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduction.permissions import require
 from notifications.services import activity_record
 from stakeholders.models import Membership
 
-from ..models import EditSession, Page, Watch
+from ..models import Page, Watch
 from ..notify import Verb
 from .errors import WikiError
 
@@ -56,16 +55,3 @@ def space_watch(*, space, user):
 
 def space_unwatch(*, space, user):
     Watch.objects.filter(user=user, space=space).delete()
-
-
-def edit_session_open(*, page, user):
-    """Notes that ``user`` opened the page for editing; returns the others who did so recently."""
-    now = timezone.now()
-    EditSession.objects.bulk_create(
-        [EditSession(page=page, user=user, opened_at=now)],
-        update_conflicts=True, unique_fields=["page", "user"], update_fields=["opened_at"],
-    )
-    return list(
-        EditSession.objects.filter(page=page, opened_at__gte=now - EditSession.RECENT).exclude(user=user)
-        .select_related("user").only("opened_at", "user__display_name").order_by("-opened_at")[:10]
-    )

@@ -14,6 +14,7 @@ from coproduction.permissions import allowed
 
 from .. import services
 from ..diff import line_diff
+from ..editing import editing_open
 from ..forms import NewPageForm, PageForm, RevertForm
 from ..models import Link, Page, PageTemplate, Revision
 from ..slugs import slug_for
@@ -115,7 +116,7 @@ def page_edit(request, space_slug, page_slug):
     else:
         form = PageForm(initial={"title": page.title, "text": current.text, "summary": "",
                                  "base_revision": current.number})
-    others = services.edit_session_open(page=page, user=request.user)
+    others = editing_open(page=page, user=request.user)
     context = {"page": page, "space": page.space, "form": form, "preview": preview, "others": others,
                "base_number": form["base_revision"].value()}
     return render(request, "wiki/page_edit.html", context, status=status)
@@ -128,7 +129,7 @@ def _conflict(request, page, conflict):
                              "base_revision": conflict.current.number})
     context = {
         "page": page, "space": page.space, "form": form, "conflict": conflict, "merge": merge,
-        "mine": conflict.text, "others": services.edit_session_open(page=page, user=request.user),
+        "mine": conflict.text, "others": editing_open(page=page, user=request.user),
     }
     return render(request, "wiki/page_conflict.html", context, status=409)
 
