@@ -12,5 +12,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Each app says in its notify.py whom its activities concern (see notifications.registry).
         autodiscover_modules("notify")
+        # The people layer below records through the core's seam (coproduction.activity).
+        from coproduction import activity
+
+        from .services import activity_record
+
+        activity.connect(activity_record)
         # The services hand work to these tasks by name (notifications.jobs), in every process.
         import_module(f"{self.name}.tasks")

@@ -7,10 +7,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coproduction.errors import DomainError
-from notifications.services import activity_record
+from coproduction.activity import record
 
 from .models import Invitation, Membership
-from .notify import Verb
+from .events import Verb
 
 
 class MembershipError(DomainError):
@@ -33,7 +33,7 @@ def membership_request(*, user, organisation, role, message="", is_listed=False)
     except IntegrityError:
         # A simultaneous request for the same role won the race.
         raise MembershipError(_("You have already asked to join in this role.")) from None
-    activity_record(actor=user, verb=Verb.REQUESTED, target=membership, organisation=organisation)
+    record(actor=user, verb=Verb.REQUESTED, target=membership, organisation=organisation)
     return membership
 
 
@@ -55,7 +55,7 @@ def membership_decide(*, membership, decided_by, approve):
     membership.save(update_fields=["status", "decided_at", "decided_by"])
     if approve:
         _sync_back_office_access(membership.user)
-    activity_record(actor=decided_by, verb=Verb.APPROVED if approve else Verb.DECLINED,
+    record(actor=decided_by, verb=Verb.APPROVED if approve else Verb.DECLINED,
                     target=membership, organisation=membership.organisation)
     return membership
 

@@ -53,7 +53,7 @@ EXPECTED_RULES = {
     "membership.approved": ("memberships", False, False),
     "membership.declined": ("memberships", False, False),
 }
-APPS = {"proposals", "volunteering", "wiki", "stakeholders"}
+APPS = {"proposals", "volunteering", "wiki", "notifications"}  # memberships are told by notifications itself
 URGENT = sorted(verb for verb, (_category, urgent, _actor) in EXPECTED_RULES.items() if urgent)
 
 

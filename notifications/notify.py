@@ -1,12 +1,17 @@
-"""Who hears about memberships: staff about requests to join, the person about the decision."""
+"""Who hears about memberships: staff about requests to join, the person about the decision.
+
+Memberships are stakeholders' (stakeholders.events names their verbs), but stakeholders sits below
+notifications, so notifications declares and tells them here.
+"""
 from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 
-from notifications.channels import Channel
-from notifications.registry import category, event, rule, visibility
-from notifications.wording import actor_name, exists
+from stakeholders.events import Verb as Recorded
+from stakeholders.models import Membership
 
-from .models import Membership
+from .channels import Channel
+from .registry import category, event, rule, visibility
+from .wording import actor_name, exists
 
 
 def _for_member(membership):
@@ -28,9 +33,9 @@ class Category:
 class Verb:
     """What the activity log records about memberships."""
 
-    REQUESTED = event("membership.requested", describe=_for_staff)
-    APPROVED = event("membership.approved", describe=_for_member)
-    DECLINED = event("membership.declined", describe=_for_member)
+    REQUESTED = event(Recorded.REQUESTED, describe=_for_staff)
+    APPROVED = event(Recorded.APPROVED, describe=_for_member)
+    DECLINED = event(Recorded.DECLINED, describe=_for_member)
 
 
 def _staff_of(activity):
