@@ -1,9 +1,10 @@
 """Small helpers the apps' notify.py modules share to word their notifications."""
 from datetime import datetime
 
-from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+
+from coproduction.formatting import short_datetime
 
 
 def actor_name(activity):
@@ -19,8 +20,7 @@ def when(value):
     """An ISO timestamp from activity data, as a short local date and time in the active language."""
     if not value:
         return ""
-    moment = datetime.fromisoformat(value)
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return short_datetime(datetime.fromisoformat(value))
 
 
 def excerpt(text, words=40):
