@@ -111,7 +111,7 @@ def test_author_reads_a_comment_notification_and_marks_all_as_read(new_page):
         expect(items.nth(number).locator(".tag")).to_have_text(tr("New"))
 
     # Following the comment notification leads to the comment on the proposal, and reads it.
-    items.nth(1).get_by_role("button", name=commented("Jonas Becker", TITLE)).click()
+    items.nth(1).get_by_role("button", name=commented("Jonas Becker", TITLE), exact=True).click()
     expect(heading(page)).to_have_text(TITLE)
     checked(page)
     assert page.url.endswith(f"/proposals/{proposal.pk}/#comment-{comment.pk}"), page.url
@@ -128,7 +128,7 @@ def test_author_reads_a_comment_notification_and_marks_all_as_read(new_page):
     items = notification_items(page)
     expect(items.nth(0).locator(".tag")).to_have_text(tr("New"))
     expect(items.nth(1).locator(".tag")).to_have_count(0)
-    expect(items.nth(1).get_by_role("button")).to_have_count(0)
+    expect(items.nth(1).get_by_role("button", name=re.compile(tr("Mark as read")))).to_have_count(0)
     main(page).get_by_role("button", name=tr("Mark all as read"), exact=True).click()
     expect(status(page)).to_contain_text(tr("All notifications are marked as read."))
     checked(page)
