@@ -1,5 +1,5 @@
 """What every app's back office shares: small service-backed form pages, and refusals shown as messages."""
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,3 +38,25 @@ def form_page(modeladmin, request, form, *, title, submit_label, obj=None, facts
 def refuse_in_admin(modeladmin, request, error, level=messages.ERROR, prefix=""):
     """Shows a service's refusal (a DomainError) as a back-office message."""
     modeladmin.message_user(request, f"{prefix}{error.message}", level)
+
+
+class PublicHistoryInline(admin.TabularInline):
+    """An object's public history (status changes, progress updates), read-only: the services write it.
+
+    Whoever may see the object in the back office sees its history; subclasses name ``model`` and ``fields``.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from coproduction.admin_tools import form_page
+from coproduction.admin_tools import PublicHistoryInline, form_page
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
@@ -24,21 +24,9 @@ class UpdateForm(forms.Form):
                                   help_text=_("A completed implementation is at 100 %."))
 
 
-class ImplementationUpdateInline(admin.TabularInline):
+class ImplementationUpdateInline(PublicHistoryInline):
     model = ImplementationUpdate
     fields = ["created_at", "author", "status", "progress", "text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # whoever may see the implementation sees its public updates
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Implementation)

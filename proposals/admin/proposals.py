@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coproduction.admin_tools import form_page
+from coproduction.admin_tools import PublicHistoryInline, form_page
 from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
@@ -17,21 +17,9 @@ from .common import _apply_each, _bound_action_form, hide, unhide
 from .forms import AssistedProposalForm, StatusChangeForm
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(PublicHistoryInline):
     model = StatusChange
     fields = ["created_at", "from_status", "to_status", "actor", "response"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # whoever may see the proposal may see its public history
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Proposal)
