@@ -118,12 +118,19 @@ FILLS = {
     "api-root": lambda d, u: [{"format": "json"}],
 }
 # The open-data endpoints by the router's name, as the model whose rows fill their detail address.
-API_MODELS = {
-    "organisation": "stakeholders.Organisation", "call": "proposals.Call", "proposal": "proposals.Proposal",
-    "budget": "budgets.Process", "budget-entry": "budgets.Entry", "implementation": "proposals.Implementation",
-    "implementation-update": "proposals.ImplementationUpdate", "task": "volunteering.Task",
-    "shift": "volunteering.Shift", "wiki-space": "wiki.Space", "wiki-page": "wiki.Page",
-}
+def api_model(pattern):
+    """The model an API detail address shows, from its view set (every app's api.py alike)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    view_set = getattr(pattern.callback, "cls", None)
+    if view_set is None:
+        return None
+    request = Request(RequestFactory().get("/"))
+    request.user = AnonymousUser()
+    view = view_set(request=request, action="retrieve", kwargs={}, format_kwarg=None)
+    return view.get_queryset().model
 
 
 def url_patterns(patterns=None, namespace=()):
@@ -234,10 +241,8 @@ def addresses(demo, user, back_office):
                 kwargs_list = [] if keywords else [{}]
             else:
                 kwargs_list = [{}] if not keywords else admin_fills(name, keywords)
-        elif namespace == ("api",) and keywords - {"format"} and name.rsplit("-", 1)[0] in API_MODELS:
-            from django.apps import apps
-
-            rows = apps.get_model(API_MODELS[name.rsplit("-", 1)[0]])._default_manager.order_by("pk")[:1]
+        elif namespace == ("api",) and keywords - {"format"} == {"pk"} and api_model(pattern) is not None:
+            rows = api_model(pattern)._default_manager.order_by("pk")[:1]
             kwargs_list = [{"pk": row.pk, **({"format": "json"} if "format" in keywords else {})} for row in rows]
         elif not keywords:
             kwargs_list = [{}]
