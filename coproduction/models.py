@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +22,42 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self):
         return self.message[:60]
+
+
+class Picture(models.Model):
+    """An uploaded picture, re-encoded without metadata, with its renditions (see coproduction.images).
+
+    ``file`` and every name in ``renditions`` are names in the default storage, random so that
+    nothing of the uploaded file's name or place survives; ``renditions`` is [[width, height, name],
+    …] from narrow to wide, the last being ``file`` itself. Proposals, organisations and tasks point
+    here; whoever removes or replaces a picture goes through coproduction.images, which deletes the
+    files with the row.
+    """
+
+    file = models.CharField(_("file"), max_length=200, editable=False)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    renditions = models.JSONField(_("renditions"), default=list, editable=False)
+    alt = models.CharField(_("description of the picture"), max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.alt[:60]
+
+    @property
+    def names(self):
+        """Every stored file of the picture."""
+        return list(dict.fromkeys([self.file, *(name for _w, _h, name in self.renditions)]))
+
+    @property
+    def url(self):
+        return default_storage.url(self.file)

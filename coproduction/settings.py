@@ -140,8 +140,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded pictures are served by Django itself from MEDIA_ROOT only where nothing else does
+# (local mode, DEBUG); in production a web server or the object storage serves them.
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=LOCAL_MODE or DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -150,6 +153,27 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# With MEDIA_S3_BUCKET set, uploads go to S3-compatible object storage through django-storages
+# (install requirements-s3.txt); credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+# Pictures have random names and are public, so their addresses are plain, unsigned and cached for long.
+if "MEDIA_S3_BUCKET" in env:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_S3_REGION", default=None),
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default=None),
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": env("MEDIA_S3_ACL", default=None),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+# Pictures (coproduction.images): the largest upload, and the most pixels a picture may unpack to.
+IMAGES_MAX_UPLOAD_BYTES = env.int("IMAGES_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env.int("IMAGES_MAX_PIXELS", default=40_000_000)
 
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))

@@ -1,10 +1,11 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from drf_spectacular.views import SpectacularAPIView
 
-from . import health, language, views
+from . import health, language, media, views
 from .api.docs import api_docs
 
 admin.site.site_header = "Koproduktion"
@@ -26,5 +27,8 @@ urlpatterns = [
     path("language/", language.switch_language, name="switch_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Only a local MEDIA_URL ("/media/") is answered here, and only while MEDIA_SERVE is on.
+    *([path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.media, name="media")]
+      if settings.MEDIA_URL.startswith("/") and settings.MEDIA_URL.strip("/") else []),
     path("", include("stakeholders.urls")),
 ]

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduction.formatting import field_label
+from coproduction.images import PicturesFormMixin
 from coproduction.modes import Delivery, Planning
 from stakeholders.models import Organisation
 
@@ -14,8 +15,10 @@ class OpenCallField(forms.ModelChoiceField):
         return f"{call.title} ({call.organisation.name})"
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PicturesFormMixin, forms.Form):
     """What a proposal says and whom it belongs to; its co-production mode is ModeForm."""
+
+    pictures = {"image": _("Picture (optional)")}
 
     title = forms.CharField(label=field_label(Proposal, "title"), max_length=160)
     summary = forms.CharField(

@@ -119,8 +119,10 @@ def _accountability(user):
 
 
 def erase(*, user, now):
-    """Supports and pledges are withdrawn with the counters kept on their proposals; private drafts go."""
+    """Supports and pledges are withdrawn with the counters kept on their proposals; the pictures of the
+    person's own proposals and their private drafts go."""
     services.person_contributions_withdraw(user=user)
+    services.person_pictures_discard(user=user)
     services.person_drafts_delete(user=user)
 
 

@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.images import PicturesAdminMixin
+
 from . import erasure, services
 from .models import Invitation, Membership, Organisation, User
 
@@ -118,8 +120,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdmin):
+class OrganisationAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
     organisation_lookup = "pk"
+    pictures = {"logo": _("Logo"), "cover": _("Cover picture")}
     list_display = ["name", "city", "district", "contact_email", "created_at"]
     list_filter = ["city", "district"]
     search_fields = ["name", "purpose", "description", "city", "district"]

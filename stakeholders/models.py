@@ -86,6 +86,10 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(pk__in=Membership.objects.approved().filter(user=user, role=Membership.Role.STAFF)
                            .values("organisation_id"))
 
+    def with_pictures(self):
+        """With the logo and cover that pages and cards show, in the same query."""
+        return self.select_related("logo", "cover")
+
 
 class Organisation(models.Model):
     """A provider of social services (Träger / Einrichtung) and its network of partners."""
@@ -105,6 +109,14 @@ class Organisation(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "coproduction.Picture", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("logo"),
+    )
+    cover = models.ForeignKey(
+        "coproduction.Picture", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("cover picture"),
+    )
     partners = models.ManyToManyField(
         "self", blank=True, symmetrical=True, verbose_name=_("partner organisations")
     )

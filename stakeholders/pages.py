@@ -7,7 +7,7 @@ HOME_ORGANISATIONS = 6
 
 
 def home_organisations(request, obj, bound):
-    return {"organisations": Organisation.objects.all()[:HOME_ORGANISATIONS]}
+    return {"organisations": Organisation.objects.with_pictures()[:HOME_ORGANISATIONS]}
 
 
 panel("home", "organisations", template="stakeholders/_home_organisations.html", context=home_organisations)

@@ -25,6 +25,7 @@ from .privacy import personal_data
 
 class OrganisationListView(FilterView):
     filterset_class = OrganisationFilter
+    queryset = Organisation.objects.with_pictures()
     template_name = "stakeholders/organisation_list.html"
     paginate_by = 20
     context_object_name = "organisations"
@@ -44,7 +45,7 @@ class OrganisationDetailView(DetailView):
 
     def get_queryset(self):
         listed = Membership.objects.listed().select_related("user").order_by("user__display_name")
-        return Organisation.objects.prefetch_related(
+        return Organisation.objects.with_pictures().prefetch_related(
             "partners", Prefetch("memberships", queryset=listed, to_attr="listed_memberships")
         )
 

@@ -1,5 +1,7 @@
 """Test settings: the real settings, with http allowed so the test client and live server work."""
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 
@@ -21,3 +23,7 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
 # The API's per-address limit is tested on its own (tests/api/test_core.py lowers it there); the
 # rest of the suite makes many requests from the one test address.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405
+
+# Uploaded pictures of a test run land in a folder of their own, never in the project's media/;
+# tests that look at the files point MEDIA_ROOT at their own tmp_path (tests/coproduction/pictures.py).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kp-test-media-"))

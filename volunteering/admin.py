@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coproduction.errors import DomainError
+from coproduction.images import PicturesAdminMixin
 from proposals.models import Proposal
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 
@@ -96,13 +97,15 @@ class BriefingLinkInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(OrganisationScopedAdmin):
+class TaskAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
+    pictures = {"image": _("Picture")}
     list_display = ["title", "organisation", "kind", "status", "proposal", "is_remote", "is_flexible", "created_at"]
     list_filter = ["status", "kind", "is_remote", "is_flexible", "first_timer_friendly", "organisation"]
     search_fields = ["title", "purpose", "location", "district"]
     list_select_related = ["organisation", "proposal"]
     fieldsets = [
         (None, {"fields": ["organisation", "proposal", "kind", "title", "purpose", "skills"]}),
+        (_("Picture"), {"fields": ["image_upload", "image_alt", "image_remove"]}),
         (_("Where and when"), {"fields": ["location", "district", "is_remote", "is_flexible", "estimated_hours",
                                           "signup_closes_hours_before"]}),
         (_("What makes taking part easy"), {"fields": ["effort_note", "childcare_offered", "expenses_reimbursed",
@@ -122,7 +125,9 @@ class TaskAdmin(OrganisationScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_cancelled:
-            return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+            # Its facts are frozen; its picture can still be changed or removed.
+            return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]
+                    if not name.startswith("image_")]
         return self.readonly_fields
 
     def has_add_permission(self, request):

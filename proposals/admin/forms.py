@@ -4,6 +4,8 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.images import PicturesFormMixin
+
 from .. import services
 from ..models import Call, Channel, Proposal, Support
 
@@ -89,7 +91,8 @@ class AssistedCommentForm(AssistedForm):
     field_order = ["proposal", "text", "channel", "consent_recorded"]
 
 
-class AssistedProposalForm(forms.ModelForm):
+class AssistedProposalForm(PicturesFormMixin, forms.ModelForm):
+    pictures = {"image": _("Picture (optional)")}
     channel = _channel_field()
     consent_recorded = _consent_field()
 

@@ -72,7 +72,9 @@ class ProposalAdmin(OrganisationScopedAdmin):
         organisations = (
             Organisation.objects.all() if request.user.is_superuser else self.scoped_organisations(request)
         )
-        form = AssistedProposalForm(request.POST if request.method == "POST" else None, organisations=organisations)
+        posted = request.method == "POST"
+        form = AssistedProposalForm(request.POST if posted else None, request.FILES if posted else None,
+                                    organisations=organisations)
         if form.is_bound and form.is_valid():
             data = dict(form.cleaned_data)
             try:

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from coproduction.modes import Delivery, Planning, cell_for
 
 from .calls import Call, Category
+
+# What a card's {% picture %} reads of the proposal's picture.
+PICTURE_FIELDS = ("image__file", "image__width", "image__height", "image__renditions", "image__alt")
 from .common import USER, AssistedMixin
 
 
@@ -29,10 +32,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
     def for_list(self):
-        return self.select_related("organisation", "category", "author").only(
+        return self.select_related("organisation", "category", "author", "image").only(
             "id", "title", "summary", "status", "planning", "delivery", "district", "support_count",
             "comment_count", "pledge_count", "published_at", "last_activity_at", "created_at", "is_hidden", "hidden_reason",
             "organisation__name", "organisation__slug", "category__name", "author__display_name",
+            *PICTURE_FIELDS,
         )
 
 
@@ -74,6 +78,10 @@ class Proposal(AssistedMixin):
     )
     text = models.TextField(_("proposal"), max_length=10000, validators=[MaxLengthValidator(10000)])
     district = models.CharField(_("district"), max_length=100, blank=True)
+    image = models.ForeignKey(
+        "coproduction.Picture", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("picture"),
+    )
     estimated_cost = models.DecimalField(
         _("estimated cost (€)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],

@@ -4,6 +4,9 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models import F
 
+from coproduction.images import pictures_discard
+from coproduction.models import Picture
+
 from ..models import Pledge, Proposal, Support
 
 
@@ -27,3 +30,10 @@ def person_contributions_withdraw(*, user):
 def person_drafts_delete(*, user):
     """Deletes the drafts the person wrote: nobody else ever saw them."""
     Proposal.objects.filter(author=user, status=Proposal.Status.DRAFT).delete()
+
+
+@transaction.atomic
+def person_pictures_discard(*, user):
+    """Deletes the pictures of the person's own proposals, with their files: they may show the person."""
+    pictures_discard(Picture.objects.filter(pk__in=Proposal.objects.filter(author=user, image__isnull=False)
+                                            .values("image_id")))

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduction.images import picture_apply
 from notifications.services import activity_record
 from stakeholders.staff import is_staff_of
 
@@ -33,9 +34,9 @@ TRACKED = [S.ACCEPTED, S.IN_DELIVERY, S.COMPLETED]
 def proposal_create(
     *, author, organisation, title, summary, text, planning, delivery, partner_organisations=(), call=None,
     category=None, district="", estimated_cost=None, publish=False, entered_by=None, channel=Channel.ONLINE,
-    consent_recorded=False,
+    consent_recorded=False, image=None,
 ):
-    """Writes a proposal as a private draft, or publishes it at once."""
+    """Writes a proposal as a private draft, or publishes it at once; ``image`` is a PictureInput."""
     _check_assisted(entered_by=entered_by, channel=channel, consent_recorded=consent_recorded, organisation=organisation)
     if call is not None and (call.organisation_id != organisation.pk or not call.is_open):
         raise ProposalError(_("This call for ideas is closed or belongs to another organisation."))
@@ -49,6 +50,9 @@ def proposal_create(
         entered_by=entered_by, channel=channel, consent_recorded=consent_recorded,
     )
     proposal.partner_organisations.set([p for p in partner_organisations if p.pk != organisation.pk])
+    if image is not None and image.prepared is not None:
+        proposal.image = picture_apply(current=None, change=image, user=entered_by or author)
+        proposal.save(update_fields=["image"])
     _update_search_vector(proposal)
     if author is not None:
         Follow.objects.get_or_create(user=author, proposal=proposal)
@@ -69,11 +73,17 @@ def proposal_update(*, proposal, user, **fields):
     if proposal.is_hidden:
         raise ProposalError(_("This proposal was hidden by moderation and cannot be edited."))
     partners = fields.pop("partner_organisations", None)
+    image = fields.pop("image", None)
     for name, value in fields.items():
         setattr(proposal, name, value)
     proposal.last_activity_at = timezone.now()
-    proposal.full_clean(exclude=["search_vector"])
+    proposal.full_clean(exclude=["search_vector", "image"])
     proposal.save()
+    if image is not None:
+        picture = picture_apply(current=proposal.image, change=image, user=user)
+        if picture != proposal.image:
+            proposal.image = picture
+            proposal.save(update_fields=["image"])
     if partners is not None:
         proposal.partner_organisations.set([p for p in partners if p.pk != proposal.organisation_id])
     _update_search_vector(proposal)

@@ -58,7 +58,8 @@ def _page_queryset(user):
     partners = Prefetch("partner_organisations", queryset=Organisation.objects.only("id", "name", "slug"))
     queryset = (
         Proposal.objects.defer("search_vector")
-        .select_related("organisation", "call", "category", "author", "implementation", *related_of("proposal"))
+        .select_related("organisation", "call", "category", "author", "implementation", "image",
+                        *related_of("proposal"))
         .prefetch_related(partners)
     )
     if user.is_authenticated:

@@ -28,7 +28,7 @@ def proposal_create_view(request):
     if not allowed(request.user, "proposals.add_proposal"):
         raise PermissionDenied
     if request.method == "POST":
-        form, mode_form = ProposalForm(request.POST), ModeForm(request.POST)
+        form, mode_form = ProposalForm(request.POST, request.FILES), ModeForm(request.POST)
         if form.is_valid() and mode_form.is_valid():
             publish = request.POST.get("action") == "publish"
             try:
@@ -55,12 +55,12 @@ def proposal_create_view(request):
 
 @login_required
 def proposal_edit_view(request, pk):
-    proposal = _visible_proposal(request, pk, Proposal.objects.select_related("organisation", "call"))
+    proposal = _visible_proposal(request, pk, Proposal.objects.select_related("organisation", "call", "image"))
     if not allowed(request.user, "proposals.change_proposal", proposal):
         return render_detail(request, pk, status=403,
                               error=_("Only the author can edit this proposal, and only until review starts."))
     if request.method == "POST":
-        form = ProposalForm(request.POST, current_call=proposal.call)
+        form = ProposalForm(request.POST, request.FILES, current_call=proposal.call, pictures={"image": proposal.image})
         mode_form = ModeForm(request.POST)
         if form.is_valid() and mode_form.is_valid():
             try:
@@ -77,7 +77,7 @@ def proposal_edit_view(request, pk):
         fields = ["title", "summary", "text", "organisation", "call", "category", "district", "estimated_cost"]
         initial = {name: getattr(proposal, name) for name in fields}
         initial["partner_organisations"] = list(proposal.partner_organisations.values_list("pk", flat=True))
-        form = ProposalForm(initial=initial, current_call=proposal.call)
+        form = ProposalForm(initial=initial, current_call=proposal.call, pictures={"image": proposal.image})
         mode_form = ModeForm(initial={"planning": proposal.planning, "delivery": proposal.delivery})
         status = 200
     context = {"form": form, "mode_form": mode_form, "cells": CELLS, "proposal": proposal, "is_new": False}

@@ -108,7 +108,7 @@ class TaskQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a card of /tasks/ shows: the organisation's name and the skills (not the proposal)."""
-        return self.select_related("organisation").prefetch_related("skills")
+        return self.select_related("organisation", "image").prefetch_related("skills")
 
 
 def validate_briefing_url(value):
@@ -152,6 +152,10 @@ class Task(models.Model):
     purpose = models.TextField(
         _("what it is for"), max_length=3000, validators=[MaxLengthValidator(3000)],
         help_text=_("Why this matters and what you will do, in plain language."),
+    )
+    image = models.ForeignKey(
+        "coproduction.Picture", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("picture"),
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     district = models.CharField(_("district"), max_length=100, blank=True)

@@ -61,7 +61,7 @@ class TaskListView(FilterView):
 # --- one task ---------------------------------------------------------------------------------
 
 def visible_task(request, pk):
-    task = get_object_or_404(Task.objects.select_related("organisation", "proposal"), pk=pk)
+    task = get_object_or_404(Task.objects.select_related("organisation", "proposal", "image"), pk=pk)
     if not allowed(request.user, "volunteering.view_task", task):
         raise Http404
     return task
