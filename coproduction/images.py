@@ -282,6 +282,10 @@ class PicturesFormMixin:
     def clean(self):
         return _clean_pictures(self, super().clean(), self.pictures, upload_suffix="")
 
+    def full_clean(self):
+        super().full_clean()
+        _ask_to_choose_again(self, self.pictures)
+
 
 class PicturesAdminMixin:
     """For a ModelAdmin whose model points at pictures ({foreign key name: label} in ``pictures``): the
@@ -328,6 +332,19 @@ class PicturesAdminMixin:
                 setattr(obj, name, picture)
 
 
+def _ask_to_choose_again(form, names):
+    """A browser never fills a file field in again: when the form comes back with errors, a good
+    upload has to be chosen once more, and the field says so."""
+    if not form.is_bound or not form._errors:
+        return
+    for name in names:
+        change = form.cleaned_data.get(name)
+        if isinstance(change, PictureInput) and change.prepared is not None:
+            field = name if name in form.fields else f"{name}_upload"
+            form._errors.setdefault(field, form.error_class(renderer=form.renderer)).append(
+                _("Please choose the picture again: it is kept only once the form is saved."))
+
+
 class _AdminPicturesForm:
     picture_names = ()
 
@@ -342,3 +359,7 @@ class _AdminPicturesForm:
 
     def clean(self):
         return _clean_pictures(self, super().clean(), self.picture_names, upload_suffix="_upload")
+
+    def full_clean(self):
+        super().full_clean()
+        _ask_to_choose_again(self, self.picture_names)

@@ -116,6 +116,7 @@ FILLS = {
     "account_reset_password_from_key": lambda d, u: [
         {"uidb36": "1", "key": "not-a-key"}, {"uidb36": d.uidb36(d.people[0]), "key": d.reset_key(d.people[0])}],
     "api-root": lambda d, u: [{"format": "json"}],
+    "media": lambda d, u: [{"path": "images/no-such-picture.webp"}],  # uploaded files, served in local mode
 }
 # The open-data endpoints by the router's name, as the model whose rows fill their detail address.
 def api_model(pattern):

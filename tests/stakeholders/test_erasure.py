@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +27,9 @@ from proposals.models import Comment, Evaluation, Implementation, Implementation
 from stakeholders import erasure, services as stakeholder_services
 from stakeholders.erasure import ERASURE, ErasureError, erase_account
 from stakeholders.models import Invitation, Membership, Organisation, User
+from coproduction.images import PictureInput, prepare
 from tests.budgets.factories import add_entry, make_process, move_to, publish
+from tests.coproduction.pictures import make_picture, png, upload
 from tests.proposals.factories import CallFactory
 from tests.stakeholders.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from tests.stakeholders.test_privacy import populate, user_references
@@ -126,7 +129,9 @@ def build():
     # Proposals: her own, a draft, and what she does on Bert's.
     mode = {"summary": "Kurz gesagt.", "text": "Ausführlich.", "planning": "together", "delivery": "community"}
     own = proposal_services.proposal_create(author=anna, organisation=lindenhof, title="Annas Idee", publish=True,
+                                            image=PictureInput(prepared=prepare(upload(png())), alt="Annas Foto"),
                                             **mode)
+    own_picture = own.image
     draft = proposal_services.proposal_create(author=anna, organisation=lindenhof, title="Annas Entwurf", **mode)
     berts = proposal_services.proposal_create(author=bert, organisation=lindenhof, title="Berts Idee", publish=True,
                                               **mode)
@@ -150,6 +155,8 @@ def build():
     report = proposal_services.report_create(reporter=bert, reason="Passt nicht", proposal=clubs)
     proposal_services.report_decide(report=report, moderator=anna, hide=False)
     CallFactory(organisation=club, created_by=anna)
+    club_logo = make_picture(user=anna, alt="Logo des Vereins")  # uploaded as the club's staff
+    Organisation.objects.filter(pk=club.pk).update(logo=club_logo)
     proposal_services.proposal_set_status(proposal=clubs, actor=anna, to_status="accepted", response="Machen wir.")
     proposal_services.implementation_update_post(proposal=clubs, actor=anna, text="Raum gebucht",
                                                status="in_progress", progress=40)
@@ -260,6 +267,8 @@ def test_erasure_deletes_personal_data_and_keeps_what_others_rely_on(world):
 
     assert not User.objects.filter(pk=w.anna.pk).exists()
     exceptions = {"proposals.Proposal.author": {w.draft.pk},
+                  # The picture of her own proposal goes with its files; the club's logo stays, unlinked.
+                  "coproduction.Picture.uploaded_by": {w.own_picture.pk},
                   "budgets.Ballot.user": set(Ballot.objects.filter(pk__in=before["budgets.Ballot.user"])
                                              .values_list("pk", flat=True)) ^ set(before["budgets.Ballot.user"])}
     assert exceptions["budgets.Ballot.user"], "the unconfirmed ballot is deleted"
@@ -287,6 +296,8 @@ def test_erasure_deletes_personal_data_and_keeps_what_others_rely_on(world):
     assert Comment.objects.get(pk=w.reply.pk).parent_id == w.comment.pk
     assert Comment.objects.get(pk=w.comment.pk).text == "Kommentar von Anna"
     assert Proposal.objects.get(pk=w.own.pk).author is None
+    assert Proposal.objects.get(pk=w.own.pk).image is None
+    assert Organisation.objects.get(pk=w.club.pk).logo == w.club_logo
     assert not Proposal.objects.filter(pk=w.draft.pk).exists()
     clubs = Proposal.objects.get(pk=w.clubs.pk)
     assert clubs.entered_by is None and clubs.channel == "phone"
@@ -339,6 +350,15 @@ def test_erasure_deletes_personal_data_and_keeps_what_others_rely_on(world):
     assert not Invitation.objects.filter(email__iexact="anna@example.org").exists()
     assert not Invitation.objects.filter(email__iexact="anna.alt@example.org").exists()
     assert not EmailAddress.objects.filter(email__in=["anna@example.org", "anna.alt@example.org"]).exists()
+
+
+def test_erasure_removes_the_files_of_the_pictures_of_own_proposals(world, django_capture_on_commit_callbacks):
+    own, logo = world.own_picture.names, world.club_logo.names
+    assert all(default_storage.exists(name) for name in own + logo)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_account(user=world.anna, actor=world.anna)
+    assert not any(default_storage.exists(name) for name in own)
+    assert all(default_storage.exists(name) for name in logo)
 
 
 def test_the_address_signs_up_again_after_erasure(world, client, mailoutbox):

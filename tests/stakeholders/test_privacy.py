@@ -7,6 +7,7 @@ from itertools import count
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -22,6 +23,7 @@ from stakeholders.models import Invitation, Membership
 from stakeholders import erasure, privacy
 from stakeholders.privacy import EXPORTED, LEFT_OUT, personal_data, privacy_contracts
 from tests.budgets.factories import add_entry, make_process, move_to, vote
+from tests.coproduction.pictures import make_picture
 from tests.proposals.factories import CommentFactory, FollowFactory, PledgeFactory, ProposalFactory, ReportFactory, \
     SupportFactory
 from tests.stakeholders.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -88,7 +90,7 @@ def populate(user, tag, size=1):
     space = SpaceFactory(organisation=organisation)
     for n in range(size):
         proposal = ProposalFactory(author=user, organisation=organisation, title=f"Vorschlag {tag} {n}",
-                                   text=f"Langer Text {tag} {n}")
+                                   text=f"Langer Text {tag} {n}", image=make_picture(user=user, alt=f"Bild {tag} {n}"))
         other_proposal = ProposalFactory(organisation=organisation)
         CommentFactory(proposal=other_proposal, author=user, text=f"Kommentar {tag} {n}")
         SupportFactory(proposal=other_proposal, user=user)
@@ -169,6 +171,10 @@ def test_the_export_holds_the_persons_own_data_of_every_kind(person):
     assert {"category": "wiki", "channel": "weekly"}.items() <= data["notification_preferences"][0].items()
     assert data["emails_sent"][0]["subject"] == "Betreff AAA 0"
     assert "Aktivität AAA 0" in {a["title"] for a in data["activities"]}
+    picture = Proposal.objects.get(title="Vorschlag AAA 0").image
+    assert data["pictures_uploaded"] == [{
+        "description": "Bild AAA 0", "url": f"{settings.SITE_URL.rstrip('/')}/media/{picture.file}", "width": 800,
+        "height": 600, "uploaded_at": picture.created_at.isoformat()}]
 
 
 def test_the_calendar_secret_is_not_in_the_export(person):
