@@ -25,6 +25,7 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -33,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -187,6 +189,28 @@ def pictures_discard(pictures):
     names = [name for picture in pictures for name in picture.names]
     pictures.delete()
     transaction.on_commit(lambda: _delete_files(names))
+
+
+def pictures_unused(*, uploaded_before):
+    """Pictures that nothing points at any more (their proposal, organisation or task was deleted),
+    uploaded before ``uploaded_before``; every foreign key to Picture counts, whichever app declares it."""
+    unused = Picture.objects.filter(created_at__lt=uploaded_before)
+    for relation in Picture._meta.get_fields(include_hidden=True):
+        if relation.is_relation and relation.auto_created and not relation.concrete:
+            pointing = relation.related_model._base_manager.filter(**{f"{relation.field.name}__isnull": False})
+            unused = unused.exclude(pk__in=pointing.values(relation.field.name))
+    return unused
+
+
+@transaction.atomic
+def pictures_sweep(*, now=None, batch=500):
+    """Deletes, with their files, up to ``batch`` pictures left without their object for a day or more
+    (a day, so that a picture being attached right now is never taken); returns how many went."""
+    now = now or timezone.now()
+    unused = pictures_unused(uploaded_before=now - timedelta(days=1)).order_by("pk")
+    ids = list(unused.values_list("pk", flat=True)[:batch])
+    pictures_discard(Picture.objects.filter(pk__in=ids))
+    return len(ids)
 
 
 @transaction.atomic

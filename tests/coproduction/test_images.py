@@ -1,5 +1,6 @@
 """Pictures: checked by their content, stored without metadata, with renditions made once at upload."""
 import io
+from importlib.util import find_spec
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -142,3 +143,40 @@ def test_local_mode_serves_the_stored_files_and_production_does_not(client, sett
     assert Client(raise_request_exception=False).get("/media/../tests/settings.py").status_code in (400, 404)
     settings.MEDIA_SERVE = False
     assert client.get(picture.url).status_code == 404
+
+
+@pytest.mark.skipif(bool(find_spec("storages")), reason="django-storages is installed here")
+def test_object_storage_without_its_package_fails_the_checks(settings):
+    from coproduction.checks import object_storage_is_installed
+
+    assert object_storage_is_installed(None) == []
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    errors = object_storage_is_installed(None)
+    assert [error.id for error in errors] == ["coproduction.E001"] and "requirements-s3.txt" in errors[0].hint
+
+
+def test_pictures_left_without_their_object_are_swept_a_day_later(media_root, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coproduction import tasks
+    from tests.proposals.factories import ProposalFactory
+    from tests.stakeholders.factories import OrganisationFactory
+    from tests.volunteering.factories import TaskFactory
+
+    kept = [make_picture(alt=f"In Gebrauch {n}") for n in range(4)]
+    ProposalFactory(image=kept[0])
+    OrganisationFactory(logo=kept[1], cover=kept[2])
+    TaskFactory(image=kept[3])
+    deleted_with = ProposalFactory(image=make_picture(alt="Vorschlag gelöscht"))
+    left_over = deleted_with.image
+    deleted_with.delete()
+    fresh = make_picture(alt="Gerade hochgeladen")
+    Picture.objects.exclude(pk=fresh.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.pictures_sweep.delay().get() == 1
+    assert set(Picture.objects.values_list("pk", flat=True)) == {p.pk for p in kept} | {fresh.pk}
+    assert not any(default_storage.exists(name) for name in left_over.names)
+    assert all(default_storage.exists(name) for picture in kept for name in picture.names)
