@@ -89,7 +89,8 @@ def prepare(upload):
         _refuse(_("The picture is larger than %(limit)s. Please choose a smaller one."), "too_large",
                 limit=filesizeformat(limit))
     not_a_picture = _("This file is not a picture we can take. Please upload a JPEG, PNG or WebP picture.")
-    too_many_pixels = _("This picture has too many pixels (at most %(limit)s million). Please make it smaller first.")
+    too_many_pixels = _(
+        "This picture has too many pixels (at most %(limit)s million). Please make it smaller first.")
     damaged = _("This picture is incomplete or damaged. Please save it again or choose another one.")
     identified = False
     with warnings.catch_warnings():
@@ -106,12 +107,15 @@ def prepare(upload):
                 image.load()
                 upright = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            _refuse(too_many_pixels, "too_many_pixels", limit=settings.IMAGES_MAX_PIXELS // 1_000_000)
+            _refuse(too_many_pixels, "too_many_pixels", limit=f"{settings.IMAGES_MAX_PIXELS / 1_000_000:g}")
         except UNREADABLE:
             if identified:
                 _refuse(damaged, "damaged")
             _refuse(not_a_picture, "not_a_picture")
-    return Prepared(*_encode(upright))
+        try:
+            return Prepared(*_encode(upright))
+        except UNREADABLE:  # a mode or a size Pillow reads but cannot convert
+            _refuse(not_a_picture, "not_a_picture")
 
 
 def _bare(image):
@@ -259,7 +263,8 @@ def _alt_field(current=None):
     return forms.CharField(
         label=_("Description of the picture"), max_length=300, required=False,
         initial=current.alt if current else "",
-        help_text=_("What the picture shows, in one sentence, for people who cannot see it. Needed with every picture."),
+        help_text=_("What the picture shows, in one sentence, for people who cannot see it. "
+                    "Needed with every picture."),
     )
 
 

@@ -15,7 +15,8 @@ from .participation import (
 __all__ = [
     "TRACKED", "TRANSITIONS", "ProposalError", "author_moves", "check_author_move", "comment_create", "comment_edit",
     "content_set_hidden", "evaluation_create", "implementation_update_post", "implementations_open", "may_evaluate",
-    "person_contributions_withdraw", "person_drafts_delete", "person_pictures_discard", "pledge_create", "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
+    "person_contributions_withdraw", "person_drafts_delete", "person_pictures_discard", "pledge_create",
+    "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
     "report_decide", "took_part_through",
 ]
