@@ -272,6 +272,12 @@ def _remove_field():
     return forms.BooleanField(label=_("Remove the picture"), required=False)
 
 
+def _current_and_help(current):
+    if current is None:
+        return picture_help()
+    return format_html('{} <a href="{}">{}</a>. {}', _("Now:"), current.url, current.alt, picture_help())
+
+
 def _clean_pictures(form, cleaned, names, upload_suffix):
     """Replaces each picture's fields in ``cleaned`` by one PictureInput under ``name``; a picture
     (new, or kept) without a description is an error at the description."""
@@ -303,7 +309,7 @@ class PicturesFormMixin:
         self.current_pictures = dict(pictures or {})
         for name, label in self.pictures.items():
             current = self.current_pictures.get(name)
-            self.fields[name] = PictureField(label=label, help_text=picture_help())
+            self.fields[name] = PictureField(label=label, help_text=_current_and_help(current))
             self.fields[f"{name}_alt"] = _alt_field(current)
             if current is not None:
                 self.fields[f"{name}_remove"] = _remove_field()
@@ -314,6 +320,10 @@ class PicturesFormMixin:
     def full_clean(self):
         super().full_clean()
         _ask_to_choose_again(self, self.pictures)
+
+    def ask_for_pictures_again(self):
+        """For a view whose other form failed: this one was valid, but its upload is lost all the same."""
+        _ask_to_choose_again(self, self.pictures, failed=True)
 
 
 class PicturesAdminMixin:
@@ -361,17 +371,19 @@ class PicturesAdminMixin:
                 setattr(obj, name, picture)
 
 
-def _ask_to_choose_again(form, names):
+def _ask_to_choose_again(form, names, failed=False):
     """A browser never fills a file field in again: when the form comes back with errors, a good
     upload has to be chosen once more, and the field says so."""
-    if not form.is_bound or not form._errors:
+    if not form.is_bound or not (form._errors or failed):
         return
     for name in names:
         change = form.cleaned_data.get(name)
         if isinstance(change, PictureInput) and change.prepared is not None:
             field = name if name in form.fields else f"{name}_upload"
-            form._errors.setdefault(field, form.error_class(renderer=form.renderer)).append(
-                _("Please choose the picture again: it is kept only once the form is saved."))
+            errors = form._errors.setdefault(field, form.error_class(renderer=form.renderer))
+            again = _("Please choose the picture again: it is kept only once the form is saved.")
+            if again not in errors:
+                errors.append(again)
 
 
 class _AdminPicturesForm:
@@ -383,8 +395,7 @@ class _AdminPicturesForm:
         for name, current in self.current_pictures.items():
             if current is not None:
                 self.fields[f"{name}_alt"].initial = current.alt
-                self.fields[f"{name}_upload"].help_text = format_html(
-                    '{} <a href="{}">{}</a>', _("Now:"), current.url, current.alt) + " " + picture_help()
+                self.fields[f"{name}_upload"].help_text = _current_and_help(current)
 
     def clean(self):
         return _clean_pictures(self, super().clean(), self.picture_names, upload_suffix="_upload")

@@ -43,6 +43,7 @@ def proposal_create_view(request):
                 else:
                     messages.success(request, _("Your draft is saved. Only you can see it until you publish it."))
                 return redirect(proposal)
+        form.ask_for_pictures_again()
         status = 400
     else:
         call = _call_from_query(request)
@@ -72,6 +73,7 @@ def proposal_edit_view(request, pk):
             else:
                 messages.success(request, _("Your changes have been saved."))
                 return redirect(proposal)
+        form.ask_for_pictures_again()
         status = 400
     else:
         fields = ["title", "summary", "text", "organisation", "call", "category", "district", "estimated_cost"]

@@ -155,3 +155,21 @@ def test_services_take_a_picture_input(person, organisation, media_root):
         planning="together", delivery="community",
         image=PictureInput(prepared=prepare(upload(png())), alt="Ein Garten"))
     assert proposal.image.alt == "Ein Garten"
+
+
+def test_a_form_sent_back_for_another_reason_asks_for_the_picture_again(client, person, organisation, media_root):
+    client.force_login(person)
+    for missing in ("title", "planning"):  # a field of the proposal, and one of its co-production mode
+        data = with_picture(organisation)
+        del data[missing]
+        response = client.post("/proposals/new/", data)
+        assert response.status_code == 400
+        assert response.text.count("Please choose the picture again: it is kept only once the form is saved.") == 1
+    assert not Proposal.objects.exists() and stored_files(media_root) == []
+
+
+def test_the_edit_form_shows_the_current_picture(client, person, organisation, media_root):
+    proposal = ProposalFactory(author=person, organisation=organisation, image=make_picture(alt="Der Lesesaal"))
+    client.force_login(person)
+    page = client.get(f"/proposals/{proposal.pk}/edit/").text
+    assert f'<a href="{proposal.image.url}">Der Lesesaal</a>' in page and 'name="image_remove"' in page
