@@ -74,3 +74,18 @@ def test_task_cards_cost_the_same_queries_with_more_pictures(client, organisatio
     many, page = listing()
     assert page.count('class="card-media"') == 5
     assert many == few
+
+
+def test_a_cancelled_task_keeps_its_facts_frozen_but_its_picture_can_go(client, staff, organisation, media_root,
+                                                                        django_capture_on_commit_callbacks):
+    task = TaskFactory(organisation=organisation, cancelled=True, image=make_picture(alt="Alte Aufnahme"))
+    client.force_login(staff)
+    url = f"{ADMIN}/task/{task.pk}/change/"
+    page = client.get(url).text
+    assert 'name="title"' not in page and 'name="image_remove"' in page and 'value="Alte Aufnahme"' in page
+    data = {"image_alt": "Alte Aufnahme", "image_remove": "on", "shifts-TOTAL_FORMS": 0, "shifts-INITIAL_FORMS": 0,
+            "briefing_links-TOTAL_FORMS": 0, "briefing_links-INITIAL_FORMS": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert Task.objects.get(pk=task.pk).image is None and stored_files(media_root) == []
