@@ -3,7 +3,7 @@ votes and funding (what became of a funded proposal is the proposals' own progre
 an organisation's page, the budgets it runs."""
 from django.db.models import Q
 
-from coproduction.pages import panel
+from coproduction.pages import district_source, panel
 from proposals.models import Proposal
 
 from .models import Entry, Phase, Process
@@ -68,3 +68,12 @@ def organisation_budgets(request, organisation, bound):
 
 panel("organisation", "budgets", template="budgets/_organisation_budgets.html", context=organisation_budgets,
       order=200)
+
+
+def budget_districts():
+    """The districts budgets are limited to: people who live there say so when they sign up."""
+    return [name for districts in Process.objects.exclude(districts="").values_list("districts", flat=True)
+            for name in districts.split(",")]
+
+
+district_source("budgets", budget_districts)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -41,10 +41,10 @@ def people_by_role(memberships):
 
 # The button that invites each role in, in the order the page offers them.
 JOIN_LABELS = {
-    Membership.Role.VOLUNTEER: _lazy("Join as a volunteer"),
-    Membership.Role.CLIENT: _lazy("Join as a client or member"),
-    Membership.Role.CITIZEN: _lazy("Join as a neighbour"),
-    Membership.Role.SUPPORTER: _lazy("Join as a supporter"),
+    Membership.Role.VOLUNTEER: gettext_lazy("Join as a volunteer"),
+    Membership.Role.CLIENT: gettext_lazy("Join as a client or member"),
+    Membership.Role.CITIZEN: gettext_lazy("Join as a neighbour"),
+    Membership.Role.SUPPORTER: gettext_lazy("Join as a supporter"),
 }
 
 
