@@ -22,8 +22,9 @@ def section(page, msgid):
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}])
 def test_visitor_explores_an_organisation_and_joins_as_a_volunteer(new_page, viewport):
-    organisation = OrganisationFactory(name="Nachbarschaftszentrum Lindenhof", slug="lindenhof",
-                                       purpose="Wir bringen Menschen im Lindenhof zusammen, damit niemand allein bleibt.")
+    organisation = OrganisationFactory(
+        name="Nachbarschaftszentrum Lindenhof", slug="lindenhof",
+        purpose="Wir bringen Menschen im Lindenhof zusammen, damit niemand allein bleibt.")
     partner = OrganisationFactory(name="Tafel Nordstadt")
     organisation.partners.add(partner)
     call = CallFactory(organisation=organisation, title="Wie erreichen wir Menschen zwischen 30 und 60?")
