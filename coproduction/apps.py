@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,8 @@ class CoproductionConfig(AppConfig):
 
         # What the feature apps contribute to pages they do not own (see coproduction.pages).
         autodiscover_modules("pages")
+
+        # The Site that allauth's emails name follows SITE_URL and SITE_NAME (see coproduction.sites).
+        from .sites import sync_site
+
+        post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="coproduction.sync_site")

@@ -13,6 +13,8 @@ registered for it; the page's app never names the apps that contribute. In ``pag
   linked once, before the first panel shown that needs it.
 - ``matrix_counter(name, count)``: ``count()`` returns {(planning, delivery): number}; the matrix
   page adds up every app's counts per cell.
+- ``district_source(name, names)``: ``names()`` returns the districts the app knows (those a
+  budget is limited to, say); people choose where they live from all of them (stakeholders.districts).
 
 Panels load what they show in a constant number of queries, whatever the object's history.
 """
@@ -38,6 +40,7 @@ class Panel:
 
 PANELS: dict[str, list[Panel]] = {}
 MATRIX_COUNTERS: dict[str, Callable] = {}
+DISTRICT_SOURCES: dict[str, Callable] = {}
 
 
 def panel(slot, name, *, template, context, order=100, related=(), stylesheet=None):
@@ -52,6 +55,17 @@ def matrix_counter(name, count):
     if name in MATRIX_COUNTERS:
         raise ValueError(f"Two matrix counters named {name!r}")
     MATRIX_COUNTERS[name] = count
+
+
+def district_source(name, names):
+    if name in DISTRICT_SOURCES:
+        raise ValueError(f"Two district sources named {name!r}")
+    DISTRICT_SOURCES[name] = names
+
+
+def district_names():
+    """Every district some app knows of, as the apps name them (one query a source)."""
+    return {name for names in DISTRICT_SOURCES.values() for name in names()}
 
 
 def panels_of(slot):

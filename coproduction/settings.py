@@ -24,7 +24,10 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address in emails and calendar feeds; `make run HOST=…` sets it to the address it
+# serves. The platform's name greets people in the account emails (coproduction.sites).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env("SITE_NAME", default="Koproduktion")
 
 INSTALLED_APPS = [
     # The core: knows no feature app.
@@ -132,7 +135,10 @@ ACCOUNT_RATE_LIMITS = {
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the site's own texts (makemessages keeps it); locale_allauth/ holds German for
+# allauth's texts where allauth's own catalogue says "du" (the site says "Sie"). Both come before
+# every app's catalogue, and share no message, so their order among themselves does not matter.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

@@ -19,15 +19,31 @@ I = Implementation.Status
 STEPS = [I.PLANNED, I.IN_PROGRESS, I.COMPLETED]
 
 
+# The shared status pill (``.status-<state>``) each proposal status wears.
+STATUS_STATE = {
+    Proposal.Status.DRAFT: "draft", Proposal.Status.PUBLISHED: "open", Proposal.Status.UNDER_REVIEW: "open",
+    Proposal.Status.ACCEPTED: "accepted", Proposal.Status.IN_DELIVERY: "in-progress",
+    Proposal.Status.COMPLETED: "completed", Proposal.Status.REJECTED: "rejected", Proposal.Status.WITHDRAWN: "closed",
+}
+HUB_CALLS = 5
+HUB_PROPOSALS = 3
+
+
 def organisation_ideas(request, organisation, bound):
-    """The organisation's open calls for ideas and its latest visible proposals, five of each."""
+    """The organisation's open calls for ideas, its newest and its most supported visible proposals:
+    three queries, however many there are."""
+    shown = (Proposal.objects.published().in_organisation(organisation).filter(is_hidden=False)
+             .only("id", "title", "status", "support_count", "published_at"))
+    newest = list(shown.order_by("-published_at", "-id")[:HUB_PROPOSALS])
+    supported = list(shown.filter(support_count__gt=0).order_by("-support_count", "-id")[:HUB_PROPOSALS])
+    for proposal in (*newest, *supported):
+        proposal.state = STATUS_STATE.get(proposal.status, "open")
     return {
         "organisation": organisation,
-        "open_calls": organisation.calls.open().order_by("deadline")[:5],
-        "recent_proposals": (
-            Proposal.objects.published().in_organisation(organisation).filter(is_hidden=False)
-            .order_by("-published_at", "-id").only("id", "title", "status")[:5]
-        ),
+        "open_calls": list(organisation.calls.open().order_by("deadline", "id")
+                           .only("id", "organisation_id", "title", "deadline")[:HUB_CALLS]),
+        "newest_proposals": newest,
+        "supported_proposals": supported,
     }
 
 
@@ -94,4 +110,4 @@ panel("proposal", "progress", template="proposals/_implementation.html", context
 
 
 matrix_counter("proposals", kept_mode_counts)
-panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas)
+panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas, order=100)

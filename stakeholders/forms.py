@@ -2,11 +2,15 @@ from allauth.core import ratelimit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .districts import district_choices
 from .models import Membership, User
+
+DISTRICT_ERRORS = {"invalid_choice": _("Choose one of the listed districts, or “not listed”.")}
 
 
 class SignupDetailsForm(forms.Form):
-    """Extra fields on allauth's signup form: how others see you, and your language."""
+    """Extra fields on allauth's signup form: how others see you, your language and, if you like,
+    the district you live in (budgets limited to residents ask for it)."""
 
     display_name = forms.CharField(
         label=_("Display name"),
@@ -14,17 +18,35 @@ class SignupDetailsForm(forms.Form):
         help_text=_("Shown to others instead of your email address."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices, initial=User.Language.GERMAN)
+    district = forms.ChoiceField(
+        label=_("District you live in (optional)"), required=False, error_messages=DISTRICT_ERRORS,
+        help_text=_("Some participatory budgets are open only to the residents of certain districts. "
+                    "You can change it in your profile at any time."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = district_choices()
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
         user.language = self.cleaned_data["language"]
-        user.save(update_fields=["display_name", "language"])
+        user.district = self.cleaned_data["district"]
+        user.save(update_fields=["display_name", "language", "district"])
 
 
 class ProfileForm(forms.ModelForm):
+    district = forms.ChoiceField(label=_("District you live in (optional)"), required=False,
+                                 error_messages=DISTRICT_ERRORS)
+
     class Meta:
         model = User
-        fields = ["display_name", "bio", "phone", "language"]
+        fields = ["display_name", "bio", "phone", "language", "district"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = district_choices(self.instance.district)
+        self.fields["district"].help_text = User._meta.get_field("district").help_text
 
 
 class MembershipRequestForm(forms.Form):

@@ -55,6 +55,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.GERMAN
     )
+    district = models.CharField(
+        _("district I live in"), max_length=100, blank=True,
+        help_text=_("Some participatory budgets are open only to the residents of certain districts."),
+    )
 
     # Kept by notifications.services, so the header shows it without counting.
     unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)

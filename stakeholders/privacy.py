@@ -96,7 +96,8 @@ def personal_data(user) -> dict:
     data = {
         "generated_at": plain(datetime.datetime.now(datetime.timezone.utc)),
         "profile": {
-            **plain_row(user, ["email", "display_name", "phone", "bio", "language", "date_joined", "last_login"]),
+            **plain_row(user, ["email", "display_name", "phone", "bio", "language", "district", "date_joined",
+                               "last_login"]),
         },
     }
     data["email_addresses"] = [

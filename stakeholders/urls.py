@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import confirmation, views
 
 app_name = "stakeholders"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("profile/delete/", views.account_delete_view, name="account_delete"),
     path("profile/delete/done/", views.account_deleted_view, name="account_deleted"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+    # Next to allauth's pages (/accounts/…), which have no address of this name.
+    path("accounts/confirm-again/", confirmation.confirm_again_view, name="confirm_again"),
 ]

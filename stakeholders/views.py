@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -39,14 +40,48 @@ def people_by_role(memberships):
     return [(Membership.Role(role).label, items) for role, items in grouped.items() if items]
 
 
+# The button that invites each role in, in the order the page offers them.
+JOIN_LABELS = {
+    Membership.Role.VOLUNTEER: gettext_lazy("Join as a volunteer"),
+    Membership.Role.CLIENT: gettext_lazy("Join as a client or member"),
+    Membership.Role.CITIZEN: gettext_lazy("Join as a neighbour"),
+    Membership.Role.SUPPORTER: gettext_lazy("Join as a supporter"),
+}
+
+
+# The shared status pill (``.status-<state>``) of a person's own membership.
+MEMBERSHIP_STATE = {Membership.Status.REQUESTED: "open", Membership.Status.APPROVED: "accepted"}
+
+
+def join_choices(memberships):
+    """What the page offers each requestable role: its button, or the person's own active
+    membership in it. The first button is the page's primary action."""
+    mine = {membership.role: membership for membership in memberships}
+    choices, primary_given = [], False
+    for role, label in JOIN_LABELS.items():
+        membership = mine.get(role)
+        primary = membership is None and not primary_given
+        primary_given = primary_given or primary
+        choices.append({"role": role, "label": label, "membership": membership, "primary": primary,
+                        "state": MEMBERSHIP_STATE.get(membership.status) if membership else None})
+    return choices
+
+
 class OrganisationDetailView(DetailView):
+    """An organisation's hub: why it exists, how to join, and what it does with others — its calls
+    and proposals, budgets, tasks and wiki come from the apps' panels for the "organisation" slot."""
+
     template_name = "stakeholders/organisation_detail.html"
     context_object_name = "organisation"
 
     def get_queryset(self):
-        listed = Membership.objects.listed().select_related("user").order_by("user__display_name")
+        listed = Membership.objects.listed().select_related("user").only(
+            "id", "organisation_id", "role", "is_multiplier", "user__id", "user__display_name",
+        ).order_by("user__display_name", "id")
+        partners = Organisation.objects.only("id", "name", "slug", "city", "district", "purpose")
         return Organisation.objects.with_pictures().prefetch_related(
-            "partners", Prefetch("memberships", queryset=listed, to_attr="listed_memberships")
+            Prefetch("partners", queryset=partners),
+            Prefetch("memberships", queryset=listed, to_attr="listed_memberships"),
         )
 
     def get_context_data(self, **kwargs):
@@ -54,32 +89,40 @@ class OrganisationDetailView(DetailView):
         organisation = self.object
         context["people_by_role"] = people_by_role(organisation.listed_memberships)
         user = self.request.user
+        mine = []
         if user.is_authenticated:
-            context["my_memberships"] = list(
-                Membership.objects.active().filter(user=user, organisation=organisation)
-            )
-            context["join_form"] = kwargs.get("join_form") or MembershipRequestForm()
+            mine = list(Membership.objects.active().filter(user=user, organisation=organisation))
             context["is_staff_here"] = user.has_perm("stakeholders.manage_organisation", organisation)
+        context["my_memberships"] = mine
+        context["join_choices"] = join_choices(mine)
+        context["is_member"] = any(m.status == Membership.Status.APPROVED for m in mine)
         return context
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_request_view(request, slug):
+    """The form to ask for a role, with the role chosen on the organisation's page (``?role=``)."""
     organisation = get_object_or_404(Organisation, slug=slug)
-    form = MembershipRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.membership_request(user=request.user, organisation=organisation, **form.cleaned_data)
-        except services.MembershipError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Your request has been sent to the staff of %(name)s.") % {"name": organisation.name})
-            return redirect(organisation)
-    view = OrganisationDetailView()
-    view.setup(request, slug=slug)
-    view.object = view.get_object()
-    return render(request, view.template_name, view.get_context_data(join_form=form), status=400)
+    if request.method == "POST":
+        form = MembershipRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.membership_request(user=request.user, organisation=organisation, **form.cleaned_data)
+            except services.MembershipError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Your request has been sent to the staff of %(name)s.")
+                                 % {"name": organisation.name})
+                return redirect(organisation)
+        status = 400
+    else:
+        role = request.GET.get("role")
+        form = MembershipRequestForm(initial={"role": role} if role in Membership.REQUESTABLE_ROLES else None)
+        status = 200
+    mine = list(Membership.objects.active().filter(user=request.user, organisation=organisation))
+    context = {"organisation": organisation, "form": form, "my_memberships": mine}
+    return render(request, "stakeholders/organisation_join.html", context, status=status)
 
 
 @login_required

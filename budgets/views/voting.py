@@ -130,7 +130,9 @@ def _context(request, process, *, form=None, error=None, error_field="picks"):
         if entry.checked:
             chosen_total += entry.cost
     budget = ballot.budget if ballot is not None else process.total_amount
-    district = form.data.get("district", "") if form is not None else (ballot.district if ballot else "")
+    # The district said on the ballot, else the one the person gave when signing up or in their profile.
+    district = form.data.get("district", "") if form is not None else (
+        (ballot.district if ballot else "") or getattr(request.user, "district", ""))
     confirmed = ballot is not None and ballot.is_confirmed
     show_picks = bool(picks) and (confirmed or state in ("form", "refused"))
     if confirmed:

@@ -52,7 +52,7 @@ def test_visitor_signs_up_joins_as_volunteer_and_is_approved_by_staff(new_page, 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mailoutbox[0].body)
     assert link, mailoutbox[0].body
     visit(page, urlsplit(link.group()).path)
-    expect(heading(page)).to_have_text(tr("Confirm Email Address"))
+    expect(heading(page)).to_have_text(tr("Confirm your email address"))
     page.locator("main").get_by_role("button", name=tr("Confirm")).click()
     expect(heading(page)).to_have_text(tr("Sign In"))
     checked(page)
@@ -78,8 +78,11 @@ def test_visitor_signs_up_joins_as_volunteer_and_is_approved_by_staff(new_page, 
     page.locator("main").get_by_role("link", name=organisation.name).click()
     expect(heading(page)).to_have_text(organisation.name)
     checked(page)
+    page.locator("main").get_by_role("link", name=tr("Join as a volunteer")).click()
+    expect(heading(page)).to_have_text(tr("Take part in %(name)s") % {"name": organisation.name})
+    checked(page)
     join = page.locator("main form").filter(has=page.get_by_role("button", name=tr("Ask to join")))
-    field(join, "Role").select_option(label=tr("Volunteer"))
+    expect(field(join, "Role")).to_have_value("volunteer")
     field(join, "Message to the staff (optional)").fill("Ich kann dienstags im Café helfen.")
     join.get_by_role("checkbox", name=tr("Show my display name and role on the organisation's page")).check()
     join.get_by_role("button", name=tr("Ask to join")).click()
@@ -87,7 +90,7 @@ def test_visitor_signs_up_joins_as_volunteer_and_is_approved_by_staff(new_page, 
         tr("Your request has been sent to the staff of %(name)s.") % {"name": organisation.name}
     )
     checked(page)
-    expect(page.locator("main")).to_contain_text(f"{tr('Volunteer')} – {tr('Requested')}")
+    expect(page.locator("main")).to_contain_text(f"{tr('Volunteer')}: {tr('Requested')}")
 
     # A staff member of the organisation approves the request in the back office.
     office = new_page()
