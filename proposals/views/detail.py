@@ -5,7 +5,8 @@ from django.contrib import messages
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum, Window
+from django.db.models.functions import Coalesce, DenseRank
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -66,35 +67,73 @@ def comment_url(proposal, comment):
     return f"{proposal.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
-def _threads_of(threads, replies):
+def _threads_of(comments):
+    threads = [comment for comment in comments if comment.parent_id is None]
     by_id = {thread.pk: thread for thread in threads}
     for thread in threads:
         thread.thread_replies = []
-    for reply in replies:
-        if reply.parent_id in by_id:  # replies answer the thread's first comment (comment_create)
-            by_id[reply.parent_id].thread_replies.append(reply)
+    for comment in comments:
+        if comment.parent_id in by_id:  # replies answer the thread's first comment (comment_create)
+            by_id[comment.parent_id].thread_replies.append(comment)
     return threads
 
 
+class ThreadPage:
+    """One page of a proposal's conversations: which page, whether others come before or after it."""
+
+    def __init__(self, number, thread_count, per_page):
+        self.number = number
+        self.paginator = Paginator(range(thread_count), per_page)  # counts nothing: a range has its length
+        self.start_index = (number - 1) * per_page + 1 if thread_count else 0
+        self.end_index = min(number * per_page, thread_count)
+
+    def has_other_pages(self):
+        return self.paginator.num_pages > 1
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.paginator.num_pages
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+
 def comment_page(request, proposal, *, thread_pk=None):
-    """One page of threads, each with its replies. A proposal with no more comments than a page
-    holds (the kept counter says so) reads them in one query; a longer one in three, however long."""
-    if proposal.comment_count <= COMMENTS_PER_PAGE:
-        comments = list(_thread_comments(proposal).order_by("created_at", "pk"))
-        threads = [comment for comment in comments if comment.parent_id is None]
-        page = Paginator(threads, COMMENTS_PER_PAGE).page(1)
-        return page, _threads_of(threads, [comment for comment in comments if comment.parent_id is not None])
-    top = _thread_comments(proposal).filter(parent=None).order_by("created_at", "pk")
-    paginator = Paginator(top, COMMENTS_PER_PAGE)
+    """One page of threads, each with its replies, in one query however many comments there are:
+    each row carries the number of its thread and the number of threads, and only the page's come back."""
     if thread_pk is not None:
         number = comment_page_of(Comment(pk=thread_pk, proposal_id=proposal.pk))
     else:
-        number = request.GET.get(COMMENT_PAGE_PARAM, 1)
-    page = paginator.get_page(number)
-    threads = list(page.object_list)
-    replies = _thread_comments(proposal).filter(parent_id__in=[thread.pk for thread in threads]) \
-        .order_by("created_at", "pk") if threads else []
-    return page, _threads_of(threads, replies)
+        raw = request.GET.get(COMMENT_PAGE_PARAM, "1")
+        number = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+    rows = _numbered_comments(proposal, number)
+    if not rows and number > 1:  # past the last page: the last page
+        total = _numbered_comments(proposal, 1)[:1]
+        threads = total[0].thread_total if total else 0
+        number = max(1, -(-threads // COMMENTS_PER_PAGE))
+        rows = _numbered_comments(proposal, number)
+    thread_total = rows[0].thread_total if rows else 0
+    return ThreadPage(number, thread_total, COMMENTS_PER_PAGE), _threads_of(rows)
+
+
+def _numbered_comments(proposal, number):
+    thread_time = Coalesce("parent__created_at", "created_at")
+    thread_id = Coalesce("parent_id", "id")
+    first = (number - 1) * COMMENTS_PER_PAGE
+    return list(
+        _thread_comments(proposal)
+        .annotate(
+            thread_number=Window(DenseRank(), order_by=[thread_time.asc(), thread_id.asc()]),
+            thread_total=Window(Count("id", filter=Q(parent__isnull=True))),
+        )
+        .filter(thread_number__gt=first, thread_number__lte=first + COMMENTS_PER_PAGE)
+        .order_by("thread_number", "created_at", "pk")
+    )
 
 
 def visitor_links(proposal):
