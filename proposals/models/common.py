@@ -33,3 +33,34 @@ class AssistedMixin(models.Model):
     @property
     def is_assisted(self):
         return self.channel != Channel.ONLINE
+
+
+def _hidden_prefixes():
+    from django.utils import translation
+
+    words = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words.add(str(_("Hidden by moderation")))
+            words.add(translation.pgettext("moderation", "Hidden"))
+    return sorted(words, key=len, reverse=True)
+
+
+class HiddenReason:
+    """Moderation hides a proposal or comment with a public reason (``hidden_reason``) shown in its place."""
+
+    @staticmethod
+    def bare_reason(reason):
+        """The reason without a leading "Hidden:" in any of the site's languages: the page says that itself."""
+        reason = (reason or "").strip()
+        lowered = reason.casefold()
+        for prefix in _hidden_prefixes():
+            if lowered.startswith(prefix.casefold()):
+                rest = reason[len(prefix):].lstrip()
+                if rest[:1] in (":", "-", "–", "."):
+                    return rest[1:].strip()
+        return reason
+
+    @property
+    def public_hidden_reason(self):
+        return self.bare_reason(self.hidden_reason)

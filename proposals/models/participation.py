@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .common import USER, AssistedMixin
+from .common import USER, AssistedMixin, HiddenReason
 from .proposals import Proposal
 
 
@@ -45,7 +45,7 @@ class Follow(models.Model):
         return f"{self.user} → {self.proposal_id}"
 
 
-class Comment(AssistedMixin):
+class Comment(HiddenReason, AssistedMixin):
     EDIT_WINDOW_MINUTES = 15
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from coproduction.modes import Delivery, Planning, cell_for
 
 from .calls import Call, Category
+from .common import USER, AssistedMixin, HiddenReason
 
 # What a card's {% picture %} reads of the proposal's picture.
 PICTURE_FIELDS = ("image__file", "image__width", "image__height", "image__renditions", "image__alt")
-from .common import USER, AssistedMixin
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -40,7 +40,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class Proposal(AssistedMixin):
+class Proposal(HiddenReason, AssistedMixin):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -143,3 +143,28 @@ class Proposal(AssistedMixin):
     @property
     def cell(self):
         return cell_for(self.planning, self.delivery)
+
+    @property
+    def status_state(self):
+        """The site-wide state its status pill shows (``.status-<state>``)."""
+        return STATUS_STATES[self.status]
+
+    @property
+    def text_after_summary(self):
+        """The text without a copy of the summary at its start: the page shows the summary once, above it."""
+        text, summary = self.text.strip(), " ".join(self.summary.split())
+        if summary and " ".join(text.split()).startswith(summary):
+            # Skip as many characters of the text as it takes to cover the summary's words.
+            words, index = summary.split(), 0
+            for word in words:
+                index = text.index(word, index) + len(word)
+            return text[index:].strip()
+        return text
+
+
+S = Proposal.Status
+# Each status as one of the pill states every app shares (see the shell's .status-<state>).
+STATUS_STATES = {
+    S.DRAFT: "draft", S.PUBLISHED: "open", S.UNDER_REVIEW: "open", S.ACCEPTED: "accepted",
+    S.IN_DELIVERY: "in-progress", S.COMPLETED: "completed", S.REJECTED: "rejected", S.WITHDRAWN: "closed",
+}

@@ -28,6 +28,9 @@ TRANSITIONS = {
 }
 # From acceptance on, what becomes of a proposal is tracked in its implementation record.
 TRACKED = [S.ACCEPTED, S.IN_DELIVERY, S.COMPLETED]
+# Where the implementation stands once the proposal reaches a status, so the page never says
+# "completed" above "planned, 0 % done". The other way round: accountability.PROPOSAL_STEP.
+IMPLEMENTATION_STEP = {S.IN_DELIVERY: Implementation.Status.IN_PROGRESS, S.COMPLETED: Implementation.Status.COMPLETED}
 
 
 @transaction.atomic
@@ -146,6 +149,28 @@ def implementations_open(*, proposals):
                                        ignore_conflicts=True)
 
 
+def implementation_follow(*, proposal, now):
+    """The implementation record takes the step the proposal's status stands for: in delivery means
+    in progress, completed means completed at 100 %. A record already there stays as it is."""
+    step = IMPLEMENTATION_STEP.get(proposal.status)
+    implementation = Implementation.objects.select_for_update().filter(proposal=proposal).first()
+    if step is None or implementation is None or implementation.status == step:
+        return implementation
+    I = Implementation.Status
+    if step == I.IN_PROGRESS and implementation.status != I.PLANNED:
+        return implementation  # it has ended already; a later step is never taken back
+    fields = ["status", "updated_at"]
+    implementation.status, implementation.updated_at = step, now
+    if implementation.started_at is None:
+        implementation.started_at = now
+        fields.append("started_at")
+    if step == I.COMPLETED:
+        implementation.progress, implementation.completed_at = 100, implementation.completed_at or now
+        fields += ["progress", "completed_at"]
+    implementation.save(update_fields=fields)
+    return implementation
+
+
 def _move(proposal, *, actor, to_status, response):
     from_status = proposal.status
     now = timezone.now()
@@ -164,6 +189,7 @@ def _move(proposal, *, actor, to_status, response):
         )
     if to_status in TRACKED:
         implementations_open(proposals=[proposal])
+        implementation_follow(proposal=proposal, now=now)
     verb = Verb.PUBLISHED if to_status == S.PUBLISHED else Verb.STATUS_CHANGED
     activity_record(
         actor=actor, verb=verb, target=proposal, organisation=proposal.organisation,

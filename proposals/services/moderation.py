@@ -32,12 +32,13 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
     proposal = target if isinstance(target, Proposal) else target.proposal
     if not is_staff_of(moderator, proposal.organisation):
         raise ProposalError(_("Only staff of the organisation can moderate this."))
-    if hidden and not reason.strip():
+    reason = target.bare_reason(reason)
+    if hidden and not reason:
         raise ProposalError(_("Give a reason for hiding; it is shown in place of the content."))
     if type(target).objects.select_for_update().get(pk=target.pk).is_hidden == hidden:
         return target
     target.is_hidden = hidden
-    target.hidden_reason = reason.strip() if hidden else ""
+    target.hidden_reason = reason if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if isinstance(target, Proposal):
         forget_mode_counts()

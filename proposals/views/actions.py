@@ -14,7 +14,7 @@ from coproduction.web import signed_in_post
 from .. import services
 from ..forms import CommentEditForm, CommentForm, PledgeForm, ReplyForm, ReportForm
 from ..models import Comment, Proposal
-from .detail import _visible_proposal, render_detail, reply_auto_id
+from .detail import _visible_proposal, comment_url, render_detail, reply_auto_id
 
 
 def _proposal_page(pk):
@@ -115,7 +115,7 @@ def comment_view(request, pk):
             messages.success(
                 request, _("Your reply has been published.") if parent else _("Your comment has been published.")
             )
-            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(comment_url(proposal, comment))
     if parent is not None:
         return render_detail(request, pk, status=400, reply_form=form, reply_to=parent.parent_id or parent.pk)
     return render_detail(request, pk, status=400, comment_form=form)
@@ -129,7 +129,7 @@ def pledge_view(request, pk):
     form = PledgeForm(request.POST)
     if form.is_valid():
         try:
-            services.pledge_create(proposal=proposal, user=request.user, **form.cleaned_data)
+            services.pledge_create(proposal=proposal, user=request.user, **form.pledge())
         except DomainError as error:
             error.add_to_form(form)
         else:
@@ -179,7 +179,7 @@ def comment_report_view(request, pk, comment_pk):
                 error.add_to_form(form)
             else:
                 messages.success(request, _("Thank you. Staff of the organisation will look at your report."))
-                return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+                return redirect(comment_url(proposal, comment))
         status = 400
     else:
         status = 200
@@ -201,7 +201,7 @@ def comment_edit_view(request, pk, comment_pk):
                 error.add_to_form(form)
             else:
                 messages.success(request, _("Your comment has been changed."))
-                return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+                return redirect(comment_url(proposal, comment))
         status = 400
     else:
         status = 200

@@ -10,7 +10,7 @@ from coproduction.modes import CELLS
 from coproduction.permissions import allowed
 
 from .. import services
-from ..forms import ModeForm, ProposalForm
+from ..forms import MatrixModeForm, ProposalForm
 from ..models import Call, Proposal
 from .detail import _visible_proposal, render_detail
 
@@ -28,7 +28,7 @@ def proposal_create_view(request):
     if not allowed(request.user, "proposals.add_proposal"):
         raise PermissionDenied
     if request.method == "POST":
-        form, mode_form = ProposalForm(request.POST, request.FILES), ModeForm(request.POST)
+        form, mode_form = ProposalForm(request.POST, request.FILES), MatrixModeForm(request.POST)
         if form.is_valid() and mode_form.is_valid():
             publish = request.POST.get("action") == "publish"
             try:
@@ -48,7 +48,7 @@ def proposal_create_view(request):
     else:
         call = _call_from_query(request)
         initial = {"call": call, "organisation": call.organisation} if call else {}
-        form, mode_form = ProposalForm(initial=initial), ModeForm()
+        form, mode_form = ProposalForm(initial=initial), MatrixModeForm()
         status = 200
     context = {"form": form, "mode_form": mode_form, "cells": CELLS, "is_new": True}
     return render(request, "proposals/proposal_form.html", context, status=status)
@@ -61,8 +61,8 @@ def proposal_edit_view(request, pk):
         return render_detail(request, pk, status=403,
                               error=_("Only the author can edit this proposal, and only until review starts."))
     if request.method == "POST":
-        form = ProposalForm(request.POST, request.FILES, current_call=proposal.call, pictures={"image": proposal.image})
-        mode_form = ModeForm(request.POST)
+        form = ProposalForm(request.POST, request.FILES, current_call=proposal.call, current_district=proposal.district, pictures={"image": proposal.image})
+        mode_form = MatrixModeForm(request.POST)
         if form.is_valid() and mode_form.is_valid():
             try:
                 services.proposal_update(
@@ -79,8 +79,8 @@ def proposal_edit_view(request, pk):
         fields = ["title", "summary", "text", "organisation", "call", "category", "district", "estimated_cost"]
         initial = {name: getattr(proposal, name) for name in fields}
         initial["partner_organisations"] = list(proposal.partner_organisations.values_list("pk", flat=True))
-        form = ProposalForm(initial=initial, current_call=proposal.call, pictures={"image": proposal.image})
-        mode_form = ModeForm(initial={"planning": proposal.planning, "delivery": proposal.delivery})
+        form = ProposalForm(initial=initial, current_call=proposal.call, current_district=proposal.district, pictures={"image": proposal.image})
+        mode_form = MatrixModeForm(initial={"planning": proposal.planning, "delivery": proposal.delivery})
         status = 200
     context = {"form": form, "mode_form": mode_form, "cells": CELLS, "proposal": proposal, "is_new": False}
     return render(request, "proposals/proposal_form.html", context, status=status)

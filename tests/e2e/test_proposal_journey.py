@@ -5,14 +5,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from proposals.models import Pledge, Proposal, StatusChange, Support
 from tests.proposals.factories import CallFactory
 from tests.stakeholders.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-from .support import checked, field, fill_login_form, tr, trn, visit
+from .support import checked, field, fill_login_form, tr, trn, trp, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +59,7 @@ def change_status(office, title, status, response):
 
 
 def test_citizen_answers_call_others_pledge_and_support_staff_accept(new_page):
-    organisation = OrganisationFactory(name="Stadtteilzentrum Wesertor", slug="wesertor")
+    organisation = OrganisationFactory(name="Stadtteilzentrum Wesertor", slug="wesertor", district="Wesertor")
     call = CallFactory(organisation=organisation, title="Wie erreichen wir Menschen zwischen 30 und 60?")
     CallFactory(title="Eine Frage einer anderen Organisation")
     citizen = UserFactory(display_name="Miriam Kaya")
@@ -100,19 +99,17 @@ def test_citizen_answers_call_others_pledge_and_support_staff_accept(new_page):
         "Viele Menschen zwischen 30 und 60 arbeiten tagsüber. Wir Nachbarinnen und Nachbarn planen einen "
         "Treff am Donnerstagabend und gestalten ihn zusammen mit dem Team des Zentrums."
     )
-    field(form, "district").fill("Wesertor")
-    # The co-production mode: the community plans, community and staff deliver together.
-    planning = form.get_by_role("group", name=capfirst(tr("who plans")))
-    planning.get_by_role("radio", name=tr("Community plans"), exact=True).check()
-    delivery = form.get_by_role("group", name=capfirst(tr("who delivers")))
-    delivery.get_by_role("radio", name=tr("Delivered together"), exact=True).check()
+    field(form, "district").select_option("Wesertor")
+    # The co-production mode, on the matrix: the community plans, community and staff deliver together.
+    matrix = form.get_by_role("group", name=tr("Who plans, who delivers"))
+    matrix.get_by_role("radio", name=tr("Joint delivery of a community-planned service")).check()
     form.get_by_role("button", name=tr("Publish"), exact=True).click()
 
     expect(heading(page)).to_have_text(TITLE)
     expect(page.get_by_role("status")).to_contain_text(tr("Your proposal is published. Thank you!"))
     checked(page)
     proposal_path = urlsplit(page.url).path
-    expect(page.locator("main .meta .tag-strong").first).to_have_text(tr("Published"))
+    expect(page.locator("main .proposal-head .status")).to_have_text(tr("Published"))
     facts = section(page, "About this proposal")
     expect(facts).to_contain_text(organisation.name)
     expect(facts.get_by_role("link", name=call.title)).to_be_visible()
@@ -127,16 +124,16 @@ def test_citizen_answers_call_others_pledge_and_support_staff_accept(new_page):
     expect(heading(other)).to_have_text(TITLE)
     pledges = section(other, "What people would bring")
     pledge_form = pledges.locator("form")
-    field(pledge_form, "what you bring").select_option(label=tr("Time"))
-    field(pledge_form, "hours").fill("2")
-    field(pledge_form, "note").fill("Ich kann donnerstags ab 18 Uhr beim Aufbau helfen.")
+    pledge_form.get_by_role("radio", name=tr("Time"), exact=True).check()
+    field(pledge_form, "How many hours").fill("2")
+    field(pledge_form, "When you have time").fill("Ich kann donnerstags ab 18 Uhr beim Aufbau helfen.")
     pledge_form.get_by_role("button", name=tr("Pledge"), exact=True).click()
     expect(other.get_by_role("status")).to_contain_text(
         tr("Thank you for your pledge. The people behind this proposal can now count on it.")
     )
     checked(other)
     support = section(other, "Support")
-    support.get_by_role("button", name=tr("Support this proposal")).click()
+    support.get_by_role("button", name=trp("proposal action", "Support")).click()
     expect(other.get_by_role("status")).to_contain_text(
         tr("Thank you for your support. You now follow this proposal.")
     )
@@ -167,7 +164,7 @@ def test_citizen_answers_call_others_pledge_and_support_staff_accept(new_page):
     page.reload()
     expect(heading(page)).to_have_text(TITLE)
     checked(page)
-    expect(page.locator("main .meta .tag-strong").first).to_have_text(tr("Accepted"))
+    expect(page.locator("main .proposal-head .status")).to_have_text(tr("Accepted"))
     history = section(page, "Status history").get_by_role("list").first.locator(":scope > li")
     expect(history).to_have_count(3)
     expect(history.nth(0)).to_contain_text(tr("Published"))

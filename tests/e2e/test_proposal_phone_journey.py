@@ -11,7 +11,7 @@ from proposals.models import Comment
 from tests.proposals.factories import CallFactory, CategoryFactory, ProposalFactory
 from tests.stakeholders.factories import PASSWORD, OrganisationFactory, UserFactory
 
-from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, trn, visit
+from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, trn, trp, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -78,13 +78,16 @@ def test_phone_from_matrix_to_a_proposal_and_a_comment(new_page):
     expect(heading(page)).to_have_text(TITLE)
     looked_at(page)
     expect(page.get_by_role("main")).to_contain_text(tr(CELL))
-    page.get_by_role("main").get_by_role("link", name=tr("Sign in to support, follow, discuss or pledge")).tap()
+    # A visitor taps "Comment", signs in, and comes back to the comment form.
+    page.locator(".sticky-actions").get_by_role("link", name=trp("proposal action", "Comment")).tap()
 
     expect(heading(page)).to_have_text(tr("Sign In"))
     looked_at(page)
     fill_login_form(page, person.email, PASSWORD)
     expect(heading(page)).to_have_text(TITLE)
     looked_at(page)
+    assert page.url.endswith(f"/proposals/{proposal.pk}/?do=comment#comment-form")
+    expect(page.get_by_role("main")).to_contain_text(tr("You are signed in. Write your comment below."))
 
     form = page.get_by_role("form", name=tr("Write a comment"))
     field(form, "Your comment").fill(COMMENT)

@@ -226,7 +226,7 @@ def test_hiding_reported_content_keeps_it_in_the_database(client, staff, own):
     own["report"].refresh_from_db()
     comment = Comment.objects.get(pk=own["comment"].pk)
     assert own["report"].status == Report.Status.HIDDEN and own["report"].decided_by == staff
-    assert comment.is_hidden and comment.hidden_reason == "Ausgeblendet: Werbung."
+    assert comment.is_hidden and comment.hidden_reason == "Werbung."  # the page says "hidden" itself
     assert comment.text == "Ich hätte eine Bohrmaschine."
     assert Activity.objects.filter(verb="content.hidden", actor=staff).exists()
 

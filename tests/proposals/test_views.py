@@ -61,7 +61,7 @@ def new_proposal_data(organisation, /, **extra):
     data = {
         "title": "Lesepatenschaften", "summary": "Ehrenamtliche lesen mit Kindern.",
         "text": "Jeden Dienstag in der Bibliothek.", "organisation": organisation.pk, "district": "Nordstadt",
-        "estimated_cost": "120.50", "planning": "together", "delivery": "community", "action": "publish",
+        "estimated_cost": "120.50", "mode": "together:community", "action": "publish",
     }
     data.update(extra)
     return data
@@ -165,8 +165,9 @@ def test_edit_form_is_filled_with_the_proposal(client, proposal, author, other_o
     client.force_login(author)
     page = client.get(url(proposal, "edit")).text
     assert 'value="Reparaturcafé im Hinterhof"' in page
-    assert f'<option value="{other_organisation.pk}" selected>' in page
-    assert 'value="together" required' in page and "checked" in page
+    assert f'type="checkbox" name="partner_organisations" value="{other_organisation.pk}"' in page
+    assert page.count('name="partner_organisations"') == 2 and page.count("checked") == 2  # partner, mode
+    assert 'value="together:community" required' in page
 
 
 def test_author_keeps_a_closed_call_when_editing(client, author, organisation):
@@ -242,7 +243,7 @@ def test_support_and_withdraw_support(client, proposal, person):
     assert client.post(url(proposal, "unsupport")).status_code == 302
     proposal.refresh_from_db()
     assert proposal.support_count == 0 and not Support.objects.exists()
-    assert "Support this proposal" in client.get(url(proposal)).text
+    assert "data-primary-action>Support</button>" in client.get(url(proposal)).text
 
 
 def test_double_support_is_refused_and_counted_once(client, proposal, person):
@@ -353,11 +354,11 @@ def test_edit_own_comment_within_the_window_only(client, proposal, person):
 
 def test_pledges_are_summed_by_kind(client, proposal, person):
     client.force_login(person)
-    assert client.post(url(proposal, "pledges"), {"kind": "time", "hours": "2", "note": "Samstags"}).status_code == 302
+    assert client.post(url(proposal, "pledges"), {"kind": "time", "hours": "2", "when": "Samstags"}).status_code == 302
     client.force_login(UserFactory())
     client.post(url(proposal, "pledges"), {"kind": "time", "hours": "3.5"})
     client.post(url(proposal, "pledges"), {"kind": "money", "amount": "40"})
-    client.post(url(proposal, "pledges"), {"kind": "room", "note": "Unser Gemeinschaftsraum"})
+    client.post(url(proposal, "pledges"), {"kind": "room", "description": "Unser Gemeinschaftsraum"})
     proposal.refresh_from_db()
     assert proposal.pledge_count == 4
     page = client.get(url(proposal)).text
@@ -371,7 +372,7 @@ def test_pledges_are_summed_by_kind(client, proposal, person):
     ({"kind": "money", "amount": "0"}, "Say how much money you would give."),
     ({"kind": "time", "hours": "-2"}, "greater than or equal to 0"),
     ({"kind": "rocket", "hours": "2"}, "Select a valid choice"),
-    ({"kind": "skills", "note": "n" * 301}, "at most 300 characters"),
+    ({"kind": "skills", "description": "n" * 301}, "at most 300 characters"),
 ])
 def test_bad_pledges_are_refused(client, proposal, person, data, message):
     client.force_login(person)
@@ -414,13 +415,12 @@ def test_create_as_draft_or_published(client, person, organisation, other_organi
     assert published.status == S.PUBLISHED and published.published_at
 
 
-def test_create_form_offers_modes_as_radio_groups_with_help(client, person):
+def test_create_form_offers_modes_on_the_matrix_with_help(client, person):
     client.force_login(person)
     page = client.get("/proposals/new/").text
-    assert page.count("<fieldset") == 2 and page.count("<legend>") == 2
-    assert page.count('type="radio" name="planning"') == 3 and page.count('type="radio" name="delivery"') == 3
+    assert page.count('type="radio" name="mode"') == 9
     assert 'href="/coproduction/"' in page
-    assert "Full co-production" in page  # the cells explained
+    assert "Full co-production" in page and "Users and staff plan the service together" in page  # explained
     assert 'value="draft"' in page and 'value="publish"' in page
 
 
@@ -443,8 +443,9 @@ def test_answer_a_call_preselects_call_and_organisation(client, person):
     {"title": ""},
     {"estimated_cost": "-1"},
     {"estimated_cost": "viel"},
-    {"planning": "everyone"},
-    {"delivery": ""},
+    {"mode": "everyone:together"},
+    {"mode": ""},
+    {"mode": "together"},
     {"organisation": "999999"},
     {"category": "999999"},
     {"partner_organisations": ["999999"]},
@@ -466,9 +467,9 @@ def test_bad_proposal_input_is_refused_and_nothing_saved(client, person, organis
 def test_error_messages_are_clear(client, person, organisation):
     client.force_login(person)
     page = client.post("/proposals/new/", new_proposal_data(
-        organisation, estimated_cost="-5", planning="everyone", call=CallFactory().pk)).text
+        organisation, estimated_cost="-5", mode="everyone:together", call=CallFactory().pk)).text
     assert "The cost cannot be negative." in page
-    assert "Choose one of the options for who plans it." in page
+    assert "Choose one of the nine cells of the matrix." in page
     assert "This call belongs to another organisation." in page
     assert 'aria-invalid="true"' in page
 
@@ -596,7 +597,8 @@ def test_detail_queries_do_not_grow(client, django_assert_max_num_queries, organ
     with django_assert_max_num_queries(8):
         response = client.get(url(proposal))
     assert response.status_code == 200
-    assert response.text.count('class="comment"') == size
+    # All five, or the first page: twenty threads with one reply each.
+    assert response.text.count('class="comment"') == {5: 5, 200: 40}[size]
 
 
 # --- bad input stays inert -------------------------------------------------------------------
@@ -605,6 +607,7 @@ def test_detail_queries_do_not_grow(client, django_assert_max_num_queries, organ
 def test_payloads_are_rendered_inert_everywhere(client, organisation, payload, staff):
     author = UserFactory()
     call = CallFactory(organisation=organisation, title=f"Frage {payload}", description=f"Hintergrund {payload}")
+    OrganisationFactory(city=organisation.city, district=f"Ort {payload}")  # a district of the town
     client.force_login(author)
     response = client.post("/proposals/new/", new_proposal_data(
         organisation, title=f"Titel {payload}", summary=f"Kurz {payload}", text=f"Text {payload}",
@@ -615,7 +618,7 @@ def test_payloads_are_rendered_inert_everywhere(client, organisation, payload, s
     client.post(url(proposal, "comments"), {"text": f"Kommentar {payload}"})
     comment = Comment.objects.get()
     client.post(url(proposal, "comments"), {"text": f"Antwort {payload}", "parent": comment.pk})
-    client.post(url(proposal, "pledges"), {"kind": "skills", "note": f"Notiz {payload}"})
+    client.post(url(proposal, "pledges"), {"kind": "skills", "description": f"Notiz {payload}"})
     client.post(url(proposal, "report"), {"reason": f"Grund {payload}"})
     client.post(f"{url(proposal)}comments/{comment.pk}/report/", {"reason": f"Grund {payload}"})
     services.proposal_set_status(proposal=proposal, actor=staff, to_status=S.UNDER_REVIEW,
