@@ -173,3 +173,12 @@ def log_in(page, email):
     fill_login_form(page, email, PASSWORD)
     expect(heading(page)).to_have_text(tr("For you"))
     checked(page)
+
+
+def open_my_area(page):
+    """From the home page "for you" (where signing in lands), follows the link to My area (axe-checked)."""
+    from playwright.sync_api import expect
+
+    main(page).get_by_role("link", name=tr("My area"), exact=True).first.click()
+    expect(heading(page)).to_have_text(tr("My area"))
+    checked(page)
