@@ -100,7 +100,7 @@ def votes_to_cast(request, obj, bound):
     member_here = Membership.objects.approved().filter(user=user).filter(
         Q(organisation=OuterRef("organisation")) | Q(organisation__shared_budget_processes=OuterRef("pk")))
     rows = list(
-        Process.objects.filter(phase=Phase.VOTING).select_related("organisation").only(*BANNER_FIELDS, "eligibility")
+        Process.objects.filter(phase=Phase.VOTING).select_related("organisation").only(*BANNER_FIELDS, "eligibility", "districts")
         .annotate(ballot_status=Subquery(_mine(user).values("status")[:1]), is_member=Exists(member_here),
                   verified=Exists(EmailAddress.objects.filter(user=user, verified=True)))
         .order_by("results_starts", "pk")[:FOR_YOU_SHOWN]

@@ -135,9 +135,16 @@ def _open_calls():
         "id", "title", "deadline", "organisation__name").order_by("deadline", "pk")
 
 
+def _my_organisations(user):
+    return Membership.objects.approved().filter(user=user).values("organisation")
+
+
 def home_calls(request, obj, bound):
-    """Open calls for ideas, the soonest deadline first; hidden while no call is open."""
-    calls = list(_open_calls()[:HOME_CALLS])
+    """Open calls for ideas, the soonest deadline first; hidden while no call is open. Someone signed in
+    finds their own organisations' calls "for you" (my_calls), so they are not listed twice."""
+    user = _signed_in(request)
+    calls = _open_calls() if user is None else _open_calls().exclude(organisation__in=_my_organisations(user))
+    calls = list(calls[:HOME_CALLS])
     return {"calls": calls, "heading": _("Open calls for ideas"), "prefix": "calls"} if calls else None
 
 
@@ -154,8 +161,7 @@ def my_calls(request, obj, bound):
     user = _signed_in(request)
     if user is None:
         return None
-    mine = Membership.objects.approved().filter(user=user).values("organisation")
-    calls = list(_open_calls().filter(organisation__in=mine)[:HOME_CALLS])
+    calls = list(_open_calls().filter(organisation__in=_my_organisations(user))[:HOME_CALLS])
     if not calls:
         return None
     return {"calls": calls, "heading": _("Your organisations ask"), "prefix": "my-calls"}

@@ -189,8 +189,10 @@ def test_calls_of_their_organisations_only(client, organisation, other_organisat
     CallFactory(organisation=other_organisation, title="Frage eines anderen Trägers")
     client.force_login(member)
     page = home(client)
-    mine = page[page.index("Your organisations ask"):page.index("Open calls for ideas")]
-    assert "Frage an unsere Leute" in mine and "Frage eines anderen Trägers" not in mine
+    mine, public = page.split("Open calls for ideas")
+    assert "Your organisations ask" in mine and "Frage an unsere Leute" in mine
+    assert "Frage eines anderen Trägers" not in mine
+    assert "Frage eines anderen Trägers" in public and "Frage an unsere Leute" not in public  # not twice
     client.force_login(UserFactory())
     assert "Your organisations ask" not in home(client)
 
@@ -246,3 +248,13 @@ def test_the_home_page_asks_the_same_number_of_queries_at_two_sizes(client, sign
     many = queries(client)
     assert many == few, (few, many)
     assert many <= (15 if signed_in else 8)
+
+
+def test_a_budget_for_residents_names_its_districts(client, organisation, person):
+    process = make_process(organisation, title="Budget der Viertel", eligibility=Process.Eligibility.RESIDENTS,
+                           districts="Nordstadt, Wesertor")
+    add_entry(process)
+    move_to(process, Phase.VOTING)
+    client.force_login(person)
+    page = home(client)
+    assert "Budget der Viertel" in page and "For people who live in: Nordstadt, Wesertor" in page
