@@ -1,12 +1,17 @@
 """The budget panel on a proposal's page: the participatory budget it takes part in, its review,
 votes and funding (what became of a funded proposal is the proposals' own progress panel); and on
-an organisation's page, the budgets it runs."""
-from django.db.models import Q
+an organisation's page, the budgets it runs.
+
+On the home page: a phase banner per budget in voting or collecting proposals, and "for you" the
+votes a person may still cast; in My area, per budget, whether their ballot is cast (never its picks)."""
+from allauth.account.models import EmailAddress
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from coproduction.pages import district_source, panel
 from proposals.models import Proposal
+from stakeholders.models import Membership
 
-from .models import Entry, Phase, Process
+from .models import Ballot, Entry, Phase, Process, ProcessFollow
 
 
 def _fields(prefix, model, exclude=()):
@@ -77,3 +82,98 @@ def budget_districts():
 
 
 district_source("budgets", budget_districts)
+
+
+# --- the home page and My area --------------------------------------------------------------------
+
+HOME_BANNERS = 3
+FOR_YOU_SHOWN = 5
+ME_SHOWN = 10
+# The shared status pills (.status-<state>) a phase is shown with.
+PHASE_PILL = {
+    Phase.ANNOUNCED: "open", Phase.COLLECTING: "collecting", Phase.REVIEW: "in-progress", Phase.VOTING: "voting",
+    Phase.RESULTS: "completed", Phase.IMPLEMENTATION: "in-progress",
+}
+BANNER_FIELDS = ("id", "title", "slug", "phase", "review_starts", "results_starts", "total_amount",
+                 "proposal_count", "ballot_count", "organisation__name")
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _with_end(processes):
+    """Each process with ``ends``: when its current phase (voting or collecting) ends, and its pill."""
+    for process in processes:
+        process.ends = process.results_starts if process.phase == Phase.VOTING else process.review_starts
+        process.pill = PHASE_PILL.get(process.phase, "open")
+    return processes
+
+
+def running_budgets(request, obj, bound):
+    """Budgets in voting (first) or collecting proposals, with the day the phase ends; hidden without one."""
+    voting_first = Case(When(phase=Phase.VOTING, then=Value(0)), default=Value(1), output_field=IntegerField())
+    processes = list(
+        Process.objects.filter(phase__in=[Phase.VOTING, Phase.COLLECTING]).select_related("organisation")
+        .only(*BANNER_FIELDS).alias(voting_first=voting_first).order_by("voting_first", "results_starts", "pk")
+        [:HOME_BANNERS]
+    )
+    return {"processes": _with_end(processes)} if processes else None
+
+
+def _mine(user):
+    return Ballot.objects.filter(process=OuterRef("pk"), user=user)
+
+
+def votes_to_cast(request, obj, bound):
+    """Budgets in voting where the person may vote and has not confirmed a ballot yet, in one query.
+
+    "May vote" as budgets.services.eligibility_refusal says it, except the district of a budget only
+    its residents vote in, which the person states on the ballot. Hidden while no budget is in voting.
+    """
+    user = _signed_in(request)
+    if user is None:
+        return None
+    member_here = Membership.objects.approved().filter(user=user).filter(
+        Q(organisation=OuterRef("organisation")) | Q(organisation__shared_budget_processes=OuterRef("pk")))
+    rows = list(
+        Process.objects.filter(phase=Phase.VOTING).select_related("organisation").only(*BANNER_FIELDS, "eligibility", "districts")
+        .annotate(ballot_status=Subquery(_mine(user).values("status")[:1]), is_member=Exists(member_here),
+                  verified=Exists(EmailAddress.objects.filter(user=user, verified=True)))
+        .order_by("results_starts", "pk")[:FOR_YOU_SHOWN]
+    )
+    if not rows:
+        return None
+    eligible = [row for row in rows if row.eligibility != Process.Eligibility.MEMBERS or row.is_member]
+    if not eligible:
+        return None
+    open_ = _with_end([row for row in eligible if row.ballot_status != Ballot.Status.CONFIRMED])
+    return {"processes": open_, "verified": rows[0].verified, "all_voted": not open_}
+
+
+def my_ballots(request, obj, bound):
+    """Per budget in voting or with a ballot of the person: whether their ballot is cast, and when; never
+    what is on it. The budgets they follow."""
+    user = _signed_in(request)
+    if user is None:
+        return None
+    mine = _mine(user)
+    processes = list(
+        Process.objects.annotate(has_ballot=Exists(mine)).filter(Q(phase=Phase.VOTING) | Q(has_ballot=True))
+        .only("id", "title", "slug", "phase", "results_starts", "review_starts")
+        .annotate(ballot_status=Subquery(mine.values("status")[:1]),
+                  confirmed_at=Subquery(mine.values("confirmed_at")[:1]))
+        .order_by("-voting_starts", "-pk")[:ME_SHOWN]
+    )
+    follows = list(ProcessFollow.objects.filter(user=user).select_related("process")
+                   .only("id", "process__id", "process__title", "process__slug", "process__phase")
+                   .order_by("-created_at", "-pk")[:ME_SHOWN])
+    for follow in follows:
+        follow.process.pill = PHASE_PILL.get(follow.process.phase, "open")
+    return {"processes": _with_end(processes), "follows": follows}
+
+
+panel("home", "budgets", template="budgets/_home_budgets.html", context=running_budgets, order=10)
+panel("for-you", "votes", template="budgets/_for_you_votes.html", context=votes_to_cast, order=10)
+panel("me", "ballots", template="budgets/_me_ballots.html", context=my_ballots, order=60)

@@ -16,11 +16,17 @@ registered for it; the page's app never names the apps that contribute. In ``pag
 - ``district_source(name, names)``: ``names()`` returns the districts the app knows (those a
   budget is limited to, say); people choose where they live from all of them (stakeholders.districts).
 
+The home page (coproduction.views.home) shows the slots "for-you" (someone signed in: what waits for
+them), "home" (what is happening now, then the organisations) and "home-figures" (one ``.stat`` each,
+counted with ``kept_figure``); My area (/me/) shows the slot "me", whose panels read only the signed-in
+person's own records.
+
 Panels load what they show in a constant number of queries, whatever the object's history.
 """
 from dataclasses import dataclass
 from typing import Callable
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -66,6 +72,16 @@ def district_source(name, names):
 def district_names():
     """Every district some app knows of, as the apps name them (one query a source)."""
     return {name for names in DISTRICT_SOURCES.values() for name in names()}
+
+
+# Figures of the home page are counted by one aggregate query each and kept this long (seconds): a
+# figure may be that much behind, and the home page asks no query for it in between.
+FIGURES_KEPT_FOR = 10 * 60
+
+
+def kept_figure(key, compute):
+    """The figure ``compute()`` counts, kept in the cache for FIGURES_KEPT_FOR seconds."""
+    return cache.get_or_set(f"home-figures:{key}", compute, FIGURES_KEPT_FOR)
 
 
 def panels_of(slot):

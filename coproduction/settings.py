@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "stakeholders:profile"
+LOGIN_REDIRECT_URL = "home"
 
 SITE_ID = 1
 ACCOUNT_ADAPTER = "stakeholders.adapter.AccountAdapter"

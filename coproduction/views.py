@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,8 +9,19 @@ from .modes import Delivery, Planning, cell_for
 
 
 def home(request):
-    """The home page: what the apps contribute to it (coproduction.pages, slot "home")."""
+    """The home page, composed of what the apps contribute (coproduction.pages).
+
+    Slots: "for-you" (only for someone signed in, first: what waits for them), "home" (what is
+    happening now, for everyone, then the organisations) and "home-figures" (a few platform figures).
+    """
     return render(request, "coproduction/home.html")
+
+
+@login_required
+def me(request):
+    """My area: what the person does on the platform, each app's part in the slot "me"; the account's
+    own data download and deletion come last."""
+    return render(request, "coproduction/me.html")
 
 
 def accessibility(request):

@@ -1,17 +1,24 @@
-"""What proposals contribute to pages: the matrix's counts, an organisation's ideas, and the
-proposal page's progress panel.
+"""What proposals contribute to pages: the matrix's counts, an organisation's ideas, the
+proposal page's progress panel, the home page (open calls, newest and most supported proposals, the
+calls of one's organisations, proposals put into practice) and My area (one's proposals, supports,
+follows and pledges).
 
 The progress panel shows what became of an accepted or funded proposal: the implementation's
 steps, progress and public updates, the update form for staff of the proposal's organisation and,
 once completed, the evaluations. It only reads: the record is opened by the service that accepts
 or funds the proposal. Its queries do not grow with the number of updates or evaluations.
 """
-from coproduction.pages import matrix_counter, panel
+from django.utils.translation import gettext_lazy as _
+
+from coproduction.pages import kept_figure, matrix_counter, panel
 from coproduction.permissions import allowed
+from stakeholders.models import Membership
 
 from . import services
 from .accountability_forms import EvaluationForm, UpdateForm
-from .models import Evaluation, Implementation, ImplementationUpdate, Proposal, kept_mode_counts
+from .models import (
+    Call, Evaluation, Follow, Implementation, ImplementationUpdate, Pledge, Proposal, Support, kept_mode_counts,
+)
 
 UPDATES_SHOWN = 50
 COMMENTS_SHOWN = 50
@@ -111,3 +118,106 @@ panel("proposal", "progress", template="proposals/_implementation.html", context
 
 matrix_counter("proposals", kept_mode_counts)
 panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas, order=100)
+
+
+# --- the home page and My area --------------------------------------------------------------------
+
+HOME_CALLS = 4
+HOME_PROPOSALS = 4
+ME_SHOWN = 10
+P = Proposal.Status
+CARD_FIELDS = ("id", "title", "summary", "status", "support_count", "comment_count", "published_at",
+               "organisation__name")
+
+
+def _pills(proposals):
+    for proposal in proposals:
+        proposal.pill = proposal.status_state
+    return proposals
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _open_calls():
+    return Call.objects.open().select_related("organisation").only(
+        "id", "title", "deadline", "organisation__name").order_by("deadline", "pk")
+
+
+def _my_organisations(user):
+    return Membership.objects.approved().filter(user=user).values("organisation")
+
+
+def home_calls(request, obj, bound):
+    """Open calls for ideas, the soonest deadline first; hidden while no call is open. Someone signed in
+    finds their own organisations' calls "for you" (my_calls), so they are not listed twice."""
+    user = _signed_in(request)
+    calls = _open_calls() if user is None else _open_calls().exclude(organisation__in=_my_organisations(user))
+    calls = list(calls[:HOME_CALLS])
+    return {"calls": calls, "heading": _("Open calls for ideas"), "prefix": "calls"} if calls else None
+
+
+def home_proposals(request, obj, bound):
+    """The newest and the most supported visible proposals, with the way to propose one."""
+    public = Proposal.objects.published().filter(is_hidden=False).select_related("organisation").only(*CARD_FIELDS)
+    newest = _pills(list(public.order_by("-published_at", "-id")[:HOME_PROPOSALS]))
+    supported = _pills(list(public.filter(support_count__gt=0).order_by("-support_count", "-id")[:HOME_PROPOSALS]))
+    return {"newest": newest, "supported": supported}
+
+
+def my_calls(request, obj, bound):
+    """Open calls of the organisations where the person holds an approved role; hidden without one."""
+    user = _signed_in(request)
+    if user is None:
+        return None
+    calls = list(_open_calls().filter(organisation__in=_my_organisations(user))[:HOME_CALLS])
+    if not calls:
+        return None
+    return {"calls": calls, "heading": _("Your organisations ask"), "prefix": "my-calls"}
+
+
+def realised_figure(request, obj, bound):
+    """Proposals put into practice: completed ones, counted with one query (no counter is kept)."""
+    number = kept_figure("proposals-realised", lambda: Proposal.objects.filter(status=P.COMPLETED).count())
+    return {"number": number, "label": _("proposals put into practice")}
+
+
+def _first(queryset):
+    rows = list(queryset[:ME_SHOWN + 1])
+    return rows[:ME_SHOWN], len(rows) > ME_SHOWN
+
+
+def me_proposals(request, obj, bound):
+    """The person's own proposals, drafts included, and the proposals they support, follow or pledged to."""
+    user = _signed_in(request)
+    if user is None:
+        return None
+    fields = ("id", "title", "status", "created_at", "support_count")
+    mine, more_mine = _first(Proposal.objects.filter(author=user).only(*fields).order_by("-created_at", "-pk"))
+    visible = Proposal.objects.visible_to(user)
+    supported, more_supported = _first(
+        Support.objects.filter(user=user, proposal__in=visible).select_related("proposal")
+        .only("id", "created_at", *[f"proposal__{name}" for name in fields]).order_by("-created_at", "-pk"))
+    followed, more_followed = _first(
+        # One's own proposals are followed from the start; they are listed above.
+        Follow.objects.filter(user=user, proposal__in=visible).exclude(proposal__author=user).select_related("proposal")
+        .only("id", "created_at", *[f"proposal__{name}" for name in fields]).order_by("-created_at", "-pk"))
+    pledges, more_pledges = _first(
+        Pledge.objects.filter(user=user, proposal__in=visible).select_related("proposal")
+        .only("id", "kind", "hours", "amount", "note", "created_at", *[f"proposal__{name}" for name in fields])
+        .order_by("-created_at", "-pk"))
+    _pills(mine)
+    _pills([row.proposal for row in [*supported, *followed, *pledges]])
+    return {
+        "mine": mine, "more_mine": more_mine, "supported": supported, "more_supported": more_supported,
+        "followed": followed, "more_followed": more_followed, "pledges": pledges, "more_pledges": more_pledges,
+    }
+
+
+panel("home", "calls", template="proposals/_home_calls.html", context=home_calls, order=20)
+panel("home", "proposals", template="proposals/_home_proposals.html", context=home_proposals, order=30)
+panel("for-you", "calls", template="proposals/_home_calls.html", context=my_calls, order=50)
+panel("home-figures", "realised", template="coproduction/_stat.html", context=realised_figure, order=30)
+panel("me", "proposals", template="proposals/_me_proposals.html", context=me_proposals, order=20)

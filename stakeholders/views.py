@@ -16,6 +16,7 @@ from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from coproduction.language import set_language_cookie
+from coproduction.web import redirect_back
 
 from . import erasure, services
 from .filters import OrganisationFilter
@@ -135,7 +136,7 @@ def membership_leave_view(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("You have left this role."))
-    return redirect("stakeholders:profile")
+    return redirect_back(request, "me")
 
 
 @login_required
@@ -162,6 +163,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             .exclude(status=Membership.Status.LEFT)
             .select_related("organisation")
         )
+        context["next"] = self.request.path
         return context
 
 
@@ -228,5 +230,5 @@ def account_delete_view(request):
 def account_deleted_view(request):
     """Confirms to the signed-out person that their account is gone."""
     if request.user.is_authenticated:
-        return redirect("stakeholders:profile")
+        return redirect("me")
     return render(request, "stakeholders/account_deleted.html")

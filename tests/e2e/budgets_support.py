@@ -72,7 +72,7 @@ def log_in_without_javascript(page, twin, email):
     page.goto("/accounts/login/")
     checked_without_javascript(page, twin)
     fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
     checked_without_javascript(page, twin)
 
 

@@ -164,12 +164,21 @@ def status(page):
 
 
 def log_in(page, email):
-    """Signs in with the factories' password and lands on the profile page (axe-checked)."""
+    """Signs in with the factories' password and lands on the home page, "for you" (axe-checked)."""
     from playwright.sync_api import expect
 
     from tests.stakeholders.factories import PASSWORD
 
     visit(page, "/accounts/login/")
     fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
+    checked(page)
+
+
+def open_my_area(page):
+    """From the home page "for you" (where signing in lands), follows the link to My area (axe-checked)."""
+    from playwright.sync_api import expect
+
+    main(page).get_by_role("link", name=tr("My area"), exact=True).first.click()
+    expect(heading(page)).to_have_text(tr("My area"))
     checked(page)

@@ -8,7 +8,7 @@ from proposals import services as proposal_services
 from stakeholders.models import User
 from tests.stakeholders.factories import PASSWORD, OrganisationFactory, UserFactory
 
-from .support import checked, field, fill_login_form, fill_signup_form, heading, log_in, main, tr, visit
+from .support import checked, field, fill_login_form, fill_signup_form, heading, log_in, main, open_my_area, tr, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,7 @@ def test_person_deletes_their_account_and_signs_up_again(page, mailoutbox):
     proposal_services.comment_create(proposal=proposal, author=person, text="Ich bringe meinen Lötkolben mit.")
 
     log_in(page, person.email)
+    open_my_area(page)
     main(page).get_by_role("link", name=tr("Delete my account")).click()
     expect(heading(page)).to_have_text(tr("Delete my account"))
     checked(page)

@@ -22,7 +22,7 @@ def heading(page):
 def log_in(page, email, password):
     visit(page, "/accounts/login/")
     fill_login_form(page, email, password)
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
     checked(page)
 
 
@@ -62,7 +62,10 @@ def test_visitor_signs_up_joins_as_volunteer_and_is_approved_by_staff(new_page, 
     # The language switch in the header: English, then back to German, on pages whose texts
     # Django and allauth translate already.
     switch_language(page, "English", "en")
-    expect(heading(page)).to_have_text("My profile")
+    expect(heading(page)).to_have_text("For you")
+    page.locator("main").get_by_role("link", name="My area").click()
+    expect(heading(page)).to_have_text("My area")
+    checked(page)
     page.locator("main").get_by_role("link", name="Change password").click()
     expect(heading(page)).to_have_text("Change Password")
     checked(page)

@@ -321,7 +321,7 @@ def test_notifications_and_preferences_on_a_phone(new_page):
     visit(page, "/accounts/login/")
     assert_no_horizontal_scroll(page, width)
     fill_login_form(page, person.email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
     looked_at()
     expect_unread(page, 3)
 

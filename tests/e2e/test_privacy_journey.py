@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import UserFactory
 
-from .support import checked, heading, log_in, main, tr, visit
+from .support import checked, heading, log_in, main, open_my_area, tr, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,9 @@ def test_person_reads_the_privacy_page_and_downloads_their_data(page, tmp_path):
     expect(main(page).get_by_role("link", name=tr("Sign in to download your data."))).to_be_visible()
 
     log_in(page, person.email)
+    open_my_area(page)
     section = main(page)
-    expect(section.get_by_role("heading", name=tr("Your data"))).to_be_visible()
+    expect(section.get_by_role("heading", name=tr("Your data"), exact=True)).to_be_visible()
     with page.expect_download() as download_info:
         section.get_by_role("link", name=tr("Download my data")).click()
     download = download_info.value

@@ -27,7 +27,7 @@ def heading(page):
 def log_in(page, email):
     visit(page, "/accounts/login/")
     fill_login_form(page, email, PASSWORD)
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
     checked(page)
 
 

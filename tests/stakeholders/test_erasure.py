@@ -528,7 +528,7 @@ def test_a_platform_operator_is_told_to_ask_another_operator(client, superuser):
 def test_the_done_page_is_for_those_signed_out(client, person):
     assert client.get(reverse("stakeholders:account_deleted")).status_code == 200
     client.force_login(person)
-    assert client.get(reverse("stakeholders:account_deleted"))["Location"] == reverse("stakeholders:profile")
+    assert client.get(reverse("stakeholders:account_deleted"))["Location"] == reverse("me")
 
 
 def test_profile_and_privacy_page_lead_to_the_deletion(client, person):

@@ -1,5 +1,7 @@
 """Benchmark of the proposal pages and the proposals API at scale: queries per request, median and p95 server time.
 
+Also the home page, for a visitor and signed in, and My area (/me/) of a person with proposals and supports.
+
 Seeds N proposals (default 100,000) with about ten supports and three comments each into the
 configured database (fast set-based inserts on PostgreSQL), then requests every page many times
 in-process and prints the figures next to those of /healthz, a minimal view, measured in the
@@ -216,6 +218,7 @@ class Command(BaseCommand):
             ("detail (3 comments)", typical.get_absolute_url()),
             ("detail (200 comments)", detail.get_absolute_url()),
             ("matrix /coproduction/", "/coproduction/"),
+            ("home (visitor)", "/"),
             ("api list newest", "/api/v1/proposals/"),
             ("api list most supported", "/api/v1/proposals/?ordering=supported"),
             ("api list filtered", f"/api/v1/proposals/?organisation={organisation.pk}&status=under_review"
@@ -235,3 +238,7 @@ class Command(BaseCommand):
         self.stdout.write(table.header())
         for name, url in self._pages():
             self.stdout.write(table.row(name, url))
+        # Signed in as a person with proposals and supports of their own: the home page "for you" and My area.
+        person = User.objects.filter(email__endswith="@bench.invalid").order_by("pk").first()
+        self.stdout.write(table.row("home (signed in)", "/", person))
+        self.stdout.write(table.row("my area /me/", "/me/", person))
