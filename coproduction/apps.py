@@ -12,3 +12,7 @@ class CoproductionConfig(AppConfig):
 
         # What the feature apps contribute to pages they do not own (see coproduction.pages).
         autodiscover_modules("pages")
+        # Every app's searchable documents are indexed on save and delete (see coproduction.search).
+        from .search import index
+
+        index.connect()
