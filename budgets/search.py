@@ -37,7 +37,7 @@ SEARCH = [
         name="budget-proposals", label=_("Proposals in participatory budgets"), document=Proposal,
         rows=visible_entries, key="proposal_id", vector="proposal__search_vector", order=35,
         title=lambda entry: entry.proposal.title, url=lambda entry: entry.proposal.get_absolute_url(),
-        text=lambda entry: f"{entry.proposal.summary} {entry.proposal.text}",
+        text=lambda entry: [entry.proposal.summary, entry.proposal.text],
         context=lambda entry: f"{entry.process.title} · {entry.get_feasibility_display()}",
         newest="created_at",
     ),

@@ -35,7 +35,7 @@ SEARCH = [
     Kind(
         name="proposals", label=_("Proposals"), document=Proposal, rows=visible_proposals, order=10,
         title=lambda proposal: proposal.title, url=lambda proposal: proposal.get_absolute_url(),
-        text=lambda proposal: f"{proposal.summary} {proposal.text}", context=_proposal_context,
+        text=lambda proposal: [proposal.summary, proposal.text], context=_proposal_context,
         newest="published_at", browse="proposals:list",
     ),
     Kind(

@@ -19,7 +19,7 @@ SEARCH = [
     Kind(
         name="organisations", label=_("Organisations"), document=Organisation, rows=visible_organisations, order=60,
         title=lambda organisation: organisation.name, url=lambda organisation: organisation.get_absolute_url(),
-        text=lambda organisation: f"{organisation.purpose} {organisation.description}", context=_context,
+        text=lambda organisation: [organisation.purpose, organisation.description], context=_context,
         newest="created_at", browse="stakeholders:organisations",
     ),
 ]

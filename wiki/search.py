@@ -80,6 +80,9 @@ def _shorten(text, start):
 # Pages are found in the spaces the person may read (Page.objects.visible_to): members-only
 # spaces only by their members. The page's vector is kept by the wiki's services (services.links.index).
 
+MARKUP = re.compile(r"[#|*_>`~\[\]]+|-{2,}")
+
+
 def _page_texts(page):
     revision = page.current_revision if page.current_revision_id else None
     return {"A": page.title, "C": revision.text if revision else ""}
@@ -96,7 +99,7 @@ SEARCH = [
     Kind(
         name="wiki", label=_("Wiki pages"), document=Page, rows=visible_pages, order=50,
         title=lambda page: page.title, url=lambda page: page.get_absolute_url(),
-        text=lambda page: page.current_revision.text if page.current_revision_id else "",
+        text=lambda page: MARKUP.sub(" ", page.current_revision.text) if page.current_revision_id else "",
         context=lambda page: page.space.name, newest="last_edited_at", browse="wiki:index",
     ),
 ]

@@ -16,7 +16,7 @@ The contract: an app's ``search.py`` defines ``SEARCH``, a list of ``Document`` 
   shows; ``key`` is the field of a row holding the document's primary key ("pk", or "proposal_id"
   for a budget's entry) and ``vector`` the path from a row to the document's ``search_vector``;
   ``newest`` orders equally relevant rows, newest first; ``title(row)``, ``url(row)`` and
-  ``text(row)`` (what the snippet is cut from) and ``context(row)`` (one short line: the
+  ``text(row)`` (what the snippet is cut from: a text, or several to take the first that matches) and ``context(row)`` (one short line: the
   organisation, the budget) describe a result; ``browse`` names the URL of the kind's own list.
 
 ``search(user, query)`` answers every kind with one query each (its first rows and, through a
@@ -153,8 +153,18 @@ def results_of(kind, rows, query):
     """The shown form of ``rows`` of ``kind``: title and snippet as parts with the matching words marked."""
     terms = query_terms(query)
     return [Result(title=title_parts(kind.title(row), terms), url=kind.url(row),
-                   snippet=snippet_parts(kind.text(row), terms), context=kind.context(row), row=row)
+                   snippet=_snippet(kind.text(row), terms), context=kind.context(row), row=row)
             for row in rows]
+
+
+def _snippet(texts, terms):
+    """The snippet of the first of ``texts`` (one text or several, best first) that has a match."""
+    texts = [texts] if isinstance(texts, str) else [text for text in texts if text]
+    for text in texts:
+        parts = snippet_parts(text, terms)
+        if any(is_match for _text, is_match in parts):
+            return parts
+    return snippet_parts(texts[0], terms) if texts else []
 
 
 def search(user, query, per_kind=PER_KIND):
