@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +17,4 @@ class CoproductionConfig(AppConfig):
         from .search import index
 
         index.connect()
+        post_migrate.connect(index.fill_if_empty, sender=self, dispatch_uid="search-index-fill")

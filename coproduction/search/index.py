@@ -62,6 +62,27 @@ def connect():
         post_delete.connect(_deleted(document), sender=document.model, weak=False, dispatch_uid=uid)
 
 
+def fill_if_empty(sender=None, using="default", **kwargs):
+    """After ``migrate`` on SQLite: an empty index of a database that has content is filled once.
+
+    So a local installation made before the search existed finds its content without a command.
+    """
+    from django.db import connections
+
+    connection_ = connections[using]
+    if connection_.vendor != "sqlite":
+        return
+    with connection_.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = %s", [fts.TABLE])
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(f"SELECT 1 FROM {fts.TABLE} LIMIT 1")
+        if cursor.fetchone() is not None:
+            return
+    if any(document.model._base_manager.using(using).exists() for document in declared()[0]):
+        rebuild()
+
+
 def rebuild(labels=None, everything=False):
     """Indexes every declared document again (only those of ``labels`` if given); {label: count}.
 
