@@ -17,4 +17,4 @@ class CoproductionConfig(AppConfig):
         from .search import index
 
         index.connect()
-        post_migrate.connect(index.fill_if_empty, sender=self, dispatch_uid="search-index-fill")
+        post_migrate.connect(index.sync_after_migrate, sender=self, dispatch_uid="search-index-fill")

@@ -31,7 +31,7 @@ def write(document, obj):
     if connection.vendor == "postgresql":
         if document.keeps_vector:
             document.model._base_manager.filter(pk=obj.pk).update(search_vector=vector_of(document, obj))
-    elif connection.vendor == "sqlite":
+    elif connection.vendor == "sqlite" and obj.pk < fts.SPAN:  # larger keys: see fts.put
         with connection.cursor() as cursor:
             fts.put(cursor, document.label, obj.pk, document.texts_of(obj))
 
@@ -62,10 +62,12 @@ def connect():
         post_delete.connect(_deleted(document), sender=document.model, weak=False, dispatch_uid=uid)
 
 
-def fill_if_empty(sender=None, using="default", **kwargs):
-    """After ``migrate`` on SQLite: an empty index of a database that has content is filled once.
+def sync_after_migrate(sender=None, using="default", **kwargs):
+    """After ``migrate`` or ``flush`` on SQLite, an index that plainly disagrees with the data is redone.
 
-    So a local installation made before the search existed finds its content without a command.
+    An empty index of a database with content (a local installation made before the search
+    existed) is filled; an index left over after ``flush`` emptied the tables (the FTS5 table is
+    no model, so flush does not know it) is emptied. Two cheap reads otherwise.
     """
     from django.db import connections
 
@@ -77,9 +79,11 @@ def fill_if_empty(sender=None, using="default", **kwargs):
         if cursor.fetchone() is None:
             return
         cursor.execute(f"SELECT 1 FROM {fts.TABLE} LIMIT 1")
-        if cursor.fetchone() is not None:
-            return
-    if any(document.model._base_manager.using(using).exists() for document in declared()[0]):
+        indexed = cursor.fetchone() is not None
+        content = any(document.model._base_manager.using(using).exists() for document in declared()[0])
+        if indexed and not content:
+            cursor.execute(f"DELETE FROM {fts.TABLE}")
+    if content and not indexed:
         rebuild()
 
 

@@ -254,3 +254,19 @@ def test_queries_do_not_grow_with_the_results(client):
         counts.append(measured)
     assert counts[0] == counts[1]
     assert counts[0][0] <= len(kinds()) + 4  # one per kind, plus session and person
+
+
+def test_rebuilding_the_index_finds_what_bulk_writes_left_out(anonymous):
+    from django.core.management import call_command
+
+    from proposals.models import Call, Proposal
+
+    organisation = OrganisationFactory()
+    Call.objects.bulk_create([Call(organisation=organisation, title="Wo fehlen Bänke?", deadline="2099-01-01")])
+    Proposal.objects.bulk_create([Proposal(organisation=organisation, title="Bänke am Ufer", summary="…", text="…",
+                                           planning="together", delivery="together", status="published")])
+    assert found(anonymous, "Bank") == {}
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    assert found(anonymous, "Bank")["calls"] == ["Wo fehlen Bänke?"]
+    call_command("rebuild_search_index", "--all", stdout=open("/dev/null", "w"))
+    assert found(anonymous, "Bank")["proposals"] == ["Bänke am Ufer"]
