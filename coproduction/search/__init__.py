@@ -24,6 +24,7 @@ window count, how many there are); ``kind_rows(user, query, kind)`` is one kind'
 for a page of its own. Relevance first (PostgreSQL's ts_rank, SQLite's BM25), then recency.
 """
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -105,8 +106,9 @@ class Group:
     results: list
 
 
+@cache
 def declared():
-    """(documents, kinds) of every installed app's ``search.py``, kinds in their order."""
+    """(documents, kinds) of every installed app's ``search.py``, kinds in their order (asked once)."""
     documents, kinds = [], []
     for _config, module in contract_modules("search", provides="SEARCH"):
         for item in module.SEARCH:
