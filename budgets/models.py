@@ -10,6 +10,7 @@ funded proposals is recorded with the proposals (``proposals.models.Implementati
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -98,6 +99,8 @@ class Process(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # German full-text vector of title and description, kept by coproduction.search (PostgreSQL).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProcessQuerySet.as_manager()
 

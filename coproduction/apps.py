@@ -18,3 +18,9 @@ class CoproductionConfig(AppConfig):
         from .sites import sync_site
 
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="coproduction.sync_site")
+
+        # Every app's searchable documents are indexed on save and delete (see coproduction.search).
+        from .search import index
+
+        index.connect()
+        post_migrate.connect(index.sync_after_migrate, sender=self, dispatch_uid="search-index-fill")

@@ -6,7 +6,8 @@ A feature app may provide, next to its models:
 - ``privacy.py``: what it exports for a person and what erasure does with each reference to a
   user (stakeholders.privacy, stakeholders.erasure);
 - ``api.py``: its open-data endpoints (coproduction.api);
-- ``demo.py``: its demo content (seed_demo), run in the order of INSTALLED_APPS.
+- ``demo.py``: its demo content (seed_demo), run in the order of INSTALLED_APPS;
+- ``search.py`` with ``SEARCH``: what it indexes and its kinds of results on /search/ (coproduction.search).
 
 The core imports none of these apps by name: it asks this module for the contracts present.
 """

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import health, language, media, views
 from .api.docs import api_docs
+from .search.views import search
 
 admin.site.site_header = "Koproduktion"
 admin.site.site_title = "Koproduktion"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("coproduction/", views.matrix, name="matrix"),
+    path("search/", search, name="search"),
     path("notifications/", include("notifications.urls")),
     # Each feature app names where its pages live: AppConfig.url_prefix.
     *[path(config.url_prefix, include(f"{config.name}.urls")) for config in apps.get_app_configs()

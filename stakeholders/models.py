@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -125,6 +126,8 @@ class Organisation(models.Model):
         "self", blank=True, symmetrical=True, verbose_name=_("partner organisations")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # German full-text vector of name, purpose and description, kept by coproduction.search (PostgreSQL).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = OrganisationQuerySet.as_manager()
 

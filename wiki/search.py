@@ -13,8 +13,11 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from .models import Revision
+from coproduction.search import Document, Kind
+
+from .models import Page, Revision
 
 START, STOP = "\x01", "\x02"
 MAX_QUERY_LENGTH = 200
@@ -71,3 +74,32 @@ def snippet_parts(headline, query):
 def _shorten(text, start):
     end = start + 2 * SNIPPET_CHARACTERS
     return text[start:end] + ("…" if len(text) > end else "")
+
+
+# --- the site-wide search (coproduction.search) -------------------------------------------------
+# Pages are found in the spaces the person may read (Page.objects.visible_to): members-only
+# spaces only by their members. The page's vector is kept by the wiki's services (services.links.index).
+
+MARKUP = re.compile(r"[#|*_>`~\[\]]+|-{2,}")
+
+
+def _page_texts(page):
+    revision = page.current_revision if page.current_revision_id else None
+    return {"A": page.title, "C": revision.text if revision else ""}
+
+
+def visible_pages(user):
+    return Page.objects.visible_to(user).select_related("space", "current_revision").only(
+        "id", "title", "slug", "last_edited_at", "space__slug", "space__name", "current_revision__text")
+
+
+SEARCH = [
+    Document(Page, weights={"title": "A", "current_revision": "C"}, texts=_page_texts, keeps_vector=False,
+             related=("current_revision",)),
+    Kind(
+        name="wiki", label=_("Wiki pages"), document=Page, rows=visible_pages, order=50,
+        title=lambda page: page.title, url=lambda page: page.get_absolute_url(),
+        text=lambda page: MARKUP.sub(" ", page.current_revision.text) if page.current_revision_id else "",
+        context=lambda page: page.space.name, newest="last_edited_at", browse="wiki:index",
+    ),
+]

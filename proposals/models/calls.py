@@ -1,4 +1,5 @@
 """Calls for ideas that organisations open, and the categories proposals are filed under."""
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -39,6 +40,8 @@ class Call(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # German full-text vector of question and background, kept by coproduction.search (PostgreSQL).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CallQuerySet.as_manager()
 

@@ -17,9 +17,12 @@ def test_the_benchmark_reports_every_page_and_the_api():
     for label in ["baseline /healthz", "list newest", "detail (3 comments)", *API_ROWS]:
         queries, median, p95, ratio = lines[label]
         assert 1 <= int(queries) <= 6 and float(median) > 0 and float(p95) >= float(median) * 0.5
-    for label in ["home (visitor)", "home (signed in)", "my area /me/"]:
+    for label in ["home (visitor)", "home (signed in)", "my area /me/", "organisation page"]:
         queries, median, p95, ratio = lines[label]
         assert 1 <= int(queries) <= 20 and float(median) > 0
+    for label in ["site search /search/", "site search, one kind"]:
+        queries, median, p95, ratio = lines[label]
+        assert 1 <= int(queries) <= 10 and float(median) > 0  # one query per kind of result, whatever matches
     assert "seeded 1000 proposals" in out.getvalue()
 
 

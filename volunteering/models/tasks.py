@@ -1,5 +1,6 @@
 """What needs doing: tasks (and meetings), the skills they need and the briefing to read first."""
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -191,6 +192,8 @@ class Task(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    # German full-text vector of title, purpose and place, kept by coproduction.search (PostgreSQL).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TaskQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from coproduction.benchmark import PageTable, Table, analyze
+from coproduction.search.index import rebuild
 from proposals.models import Comment, Proposal, Support
 from stakeholders.models import Organisation, User
 
@@ -88,6 +89,8 @@ class Command(BaseCommand):
             self._seed_postgresql(count, offset, [o.pk for o in organisations])
         else:
             self._seed_orm(count, offset, organisations)
+            # Bulk inserts pass no signals: the site search's SQLite index is filled afterwards.
+            rebuild(labels=[Proposal._meta.label_lower])
         self._seed_discussed_proposal(organisations[0])
 
     def _seed_postgresql(self, count, offset, organisation_ids):
@@ -219,6 +222,9 @@ class Command(BaseCommand):
             ("detail (200 comments)", detail.get_absolute_url()),
             ("matrix /coproduction/", "/coproduction/"),
             ("home (visitor)", "/"),
+            ("organisation page", organisation.get_absolute_url()),
+            ("site search /search/", "/search/?q=Fahrradwerkstatt"),
+            ("site search, one kind", "/search/?q=Fahrradwerkstatt&kind=proposals&page=2"),
             ("api list newest", "/api/v1/proposals/"),
             ("api list most supported", "/api/v1/proposals/?ordering=supported"),
             ("api list filtered", f"/api/v1/proposals/?organisation={organisation.pk}&status=under_review"

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from coproduction.contracts import contract_modules
+from coproduction.search.index import rebuild
 from stakeholders.demo import DemoSite
 
 
@@ -46,4 +47,6 @@ class Command(BaseCommand):
         site = DemoSite()
         for _config, demo in demo_order():
             demo.seed(site)
+        # Some demo writes are bulk updates, which pass no signals: the search index is made whole.
+        rebuild()
         return site
