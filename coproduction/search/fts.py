@@ -6,7 +6,7 @@ the rowid, which FTS5 looks up directly, instead of scanning a column. Columns `
 ``c`` hold the stemmed text of the three weights (title, summary, body), ranked by BM25 with
 weights 10, 4 and 1; FTS5's ``rank`` is lower for better matches.
 
-The table exists only on SQLite (the migration ``coproduction.0002_search_text_sqlite`` creates
+The table exists only on SQLite (the migration ``coproduction.0003_search_text_sqlite`` creates
 it); PostgreSQL searches a stored ``tsvector`` of each model instead.
 """
 import zlib

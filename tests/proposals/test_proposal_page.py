@@ -165,7 +165,7 @@ def test_records_left_behind_before_take_the_step_of_their_status(proposal, staf
     services.proposal_set_status(proposal=other, actor=staff, to_status=S.IN_DELIVERY, response="Los.")
     # As they were before the record followed the status:
     Implementation.objects.update(status=I.PLANNED, progress=0, started_at=None, completed_at=None)
-    migration = importlib.import_module("proposals.migrations.0010_implementation_follows_status")
+    migration = importlib.import_module("proposals.migrations.0011_implementation_follows_status")
     migration.follow_status(apps, connection.schema_editor())
     done, going = Implementation.objects.get(proposal=proposal), Implementation.objects.get(proposal=other)
     assert (done.status, done.progress) == (I.COMPLETED, 100) and done.completed_at is not None

@@ -1,4 +1,4 @@
-"""German full-text search of tasks' titles, purposes and places: a stored tsvector with a GIN index on PostgreSQL.
+"""German full-text search of organisations' names, purposes and descriptions: a stored tsvector with a GIN index on PostgreSQL.
 
 The vector is written by coproduction.search on every save; existing rows are filled here.
 SQLite keeps the column unused: its search reads the FTS5 table of coproduction.search.fts.
@@ -11,30 +11,29 @@ from django.db import migrations
 
 def index_and_fill(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE INDEX IF NOT EXISTS task_search_gin ON volunteering_task USING gin (search_vector)")
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS organisation_search_gin ON stakeholders_organisation USING gin (search_vector)")
         schema_editor.execute("""
-            UPDATE volunteering_task SET search_vector =
-                setweight(to_tsvector('german', coalesce(title, '')), 'A')
+            UPDATE stakeholders_organisation SET search_vector =
+                setweight(to_tsvector('german', coalesce(name, '')), 'A')
                 || setweight(to_tsvector('german', coalesce(purpose, '')), 'B')
-                || setweight(to_tsvector('german', coalesce(location, '')), 'C')
-                || setweight(to_tsvector('german', coalesce(district, '')), 'C')
+                || setweight(to_tsvector('german', coalesce(description, '')), 'C')
         """)
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS task_search_gin")
+        schema_editor.execute("DROP INDEX IF EXISTS organisation_search_gin")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteering', '0004_signups_outlive_accounts'),
+        ('stakeholders', '0004_user_district'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
+            model_name='organisation',
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),

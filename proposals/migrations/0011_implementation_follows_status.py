@@ -33,7 +33,7 @@ def follow_status(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("proposals", "0009_open_missing_implementations"),
+        ("proposals", "0010_proposal_picture"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stakeholders', '0002_user_unread_notifications'),
+        ('stakeholders', '0003_organisation_logo_and_cover'),
     ]
 
     operations = [

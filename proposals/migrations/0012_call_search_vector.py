@@ -27,7 +27,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0009_open_missing_implementations'),
+        ('proposals', '0011_implementation_follows_status'),
     ]
 
     operations = [

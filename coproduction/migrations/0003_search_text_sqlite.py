@@ -17,5 +17,5 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coproduction", "0001_initial")]
+    dependencies = [("coproduction", "0002_pictures")]
     operations = [migrations.RunPython(create_table, drop_table)]
