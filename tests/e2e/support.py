@@ -161,12 +161,28 @@ def assert_no_horizontal_scroll(page, width):
         pytest.fail(problem, pytrace=False)
 
 
+def filter_form(page, msgid=None):
+    """The list page's filter form; on a phone it is folded into a "Filter" button, which is opened first."""
+    panel = page.locator("main details.filters-panel")
+    if panel.count() and panel.get_attribute("open") is None and panel.locator("summary").is_visible():
+        panel.locator("summary").click()
+    scope = page.get_by_role("main")
+    return scope.get_by_role("search", name=tr(msgid)) if msgid else scope.get_by_role("search")
+
+
 def open_menu(page):
     """Opens the site menu when it is folded (on a phone); on wide screens it is always shown."""
     menu = page.locator("details.site-menu")
     if menu.get_attribute("open") is None and menu.locator("summary").is_visible():
         menu.locator("summary").click()
     return page.get_by_role("navigation", name=tr("Main"))
+
+
+def close_menu(page):
+    """Folds the site menu again where it folds (on a phone), so it no longer covers the page."""
+    menu = page.locator("details.site-menu")
+    if menu.get_attribute("open") is not None and menu.locator("summary").is_visible():
+        menu.locator("summary").click()
 
 
 def heading(page):
