@@ -95,3 +95,20 @@ def test_a_short_word_in_its_natural_width_is_not_squeezed(page):
     page.set_content("""<!DOCTYPE html><html lang="en"><head><title>Pill</title></head><body>
       <p><span class="tag" style="font-size: 14px">Full</span> and <span style="font-size: 14px">Voll</span></p></body></html>""")
     assert squeezed_elements(page) == []
+
+
+FACTS_CARD = """<!DOCTYPE html><html lang="de"><head><title>Karte</title>
+<link rel="stylesheet" href="{base}/static/css/site.css"><style>{extra}</style></head><body><main class="wrap">
+<ul class="card-list" style="width: 300px"><li class="card"><dl class="facts">
+  <dt>Menschen, die abgestimmt haben</dt><dd>14. Dezember 2026</dd></dl></li></ul></main></body></html>"""
+
+
+def test_the_site_facts_list_keeps_a_long_label_from_squeezing_its_value(page, live_server):
+    """The budgets bug: a label column as wide as its longest label left the value 15 px. The check
+    catches that rule, and the site's own rule for dl.facts does not squeeze."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    old_rule = "dl.facts { grid-template-columns: max-content minmax(0, 1fr) !important; }"
+    page.set_content(FACTS_CARD.format(base=live_server.url, extra=old_rule), wait_until="load")
+    assert any(item["tag"] == "dd" for item in squeezed_elements(page)), "the old rule squeezes the value"
+    page.set_content(FACTS_CARD.format(base=live_server.url, extra=""), wait_until="load")
+    assert squeezed_elements(page) == []
