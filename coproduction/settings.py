@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "heroicons",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 
-from .support import heading, log_in, main, status, tr, trn  # noqa: F401 - shared with the journeys
+from .support import close_menu, heading, log_in, main, open_menu, status, tr, trn  # noqa: F401 - shared with the journeys
 
 UNSUBSCRIBE_URL = re.compile(r"https?://[^\s<>]+/notifications/unsubscribe/[^\s<>/]+/")
 
@@ -19,7 +19,7 @@ def unread(number):
 def inbox_link(page):
     """The header link "Notifications", with or without its unread-count badge."""
     name = re.compile(r"^\s*" + re.escape(tr("Notifications")) + r"(\s|$)")
-    return page.get_by_role("navigation", name=tr("Main")).get_by_role("link", name=name)
+    return open_menu(page).get_by_role("link", name=name)
 
 
 def expect_unread(page, number):
@@ -34,6 +34,7 @@ def expect_unread(page, number):
     else:
         expect(link).to_have_accessible_name(re.compile(r"^\s*" + re.escape(tr("Notifications")) + r"\s*$"))
         expect(link.locator(".count-badge")).to_have_count(0)
+    close_menu(page)
 
 
 def commented(name, title):

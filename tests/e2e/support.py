@@ -94,7 +94,12 @@ def format_violations(url, violations):
 
 
 def checked(page):
-    """Run axe on the page as it is now; fail on any serious or critical violation."""
+    """Run axe on the page as it is now, then the layout checks at a phone's and a desktop's width.
+
+    Fails on any serious or critical accessibility violation and on any layout problem (see layout.py).
+    """
+    from .layout import check_layout
+
     page.wait_for_load_state("load")
     results = _axe.run(page)
     violations = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
@@ -103,6 +108,7 @@ def checked(page):
         log.mark_checked(page.url)
     if violations:
         pytest.fail(format_violations(page.url, violations), pytrace=False)
+    check_layout(page)
     return page
 
 
@@ -132,22 +138,51 @@ def fill_signup_form(page, email, display_name, password):
     form.get_by_role("button", name=tr("Sign Up")).click()
 
 
-def assert_no_horizontal_scroll(page, width):
+def horizontal_scroll_problem(page, width):
+    """A sentence naming what makes the page scroll sideways at ``width``, or None."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > width:
-        culprits = page.evaluate(
-            """(width) => Array.from(document.querySelectorAll('body *'))
-                .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-                .slice(0, 8)
-                .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                    + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '')
-                    + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)')""",
-            width,
-        )
-        pytest.fail(
-            f"{page.url} scrolls sideways at {width}px: scrollWidth is {scroll_width}px. Too wide: {', '.join(culprits)}",
-            pytrace=False,
-        )
+    if scroll_width <= width:
+        return None
+    culprits = page.evaluate(
+        """(width) => Array.from(document.querySelectorAll('body *'))
+            .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+            .slice(0, 8)
+            .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '')
+                + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)')""",
+        width,
+    )
+    return f"{page.url} scrolls sideways at {width}px: scrollWidth is {scroll_width}px. Too wide: {', '.join(culprits)}"
+
+
+def assert_no_horizontal_scroll(page, width):
+    problem = horizontal_scroll_problem(page, width)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+
+
+def filter_form(page, msgid=None):
+    """The list page's filter form; on a phone it is folded into a "Filter" button, which is opened first."""
+    panel = page.locator("main details.filters-panel")
+    if panel.count() and panel.get_attribute("open") is None and panel.locator("summary").is_visible():
+        panel.locator("summary").click()
+    scope = page.get_by_role("main")
+    return scope.get_by_role("search", name=tr(msgid)) if msgid else scope.get_by_role("search")
+
+
+def open_menu(page):
+    """Opens the site menu when it is folded (on a phone); on wide screens it is always shown."""
+    menu = page.locator("details.site-menu")
+    if menu.get_attribute("open") is None and menu.locator("summary").is_visible():
+        menu.locator("summary").click()
+    return page.get_by_role("navigation", name=tr("Main"))
+
+
+def close_menu(page):
+    """Folds the site menu again where it folds (on a phone), so it no longer covers the page."""
+    menu = page.locator("details.site-menu")
+    if menu.get_attribute("open") is not None and menu.locator("summary").is_visible():
+        menu.locator("summary").click()
 
 
 def heading(page):

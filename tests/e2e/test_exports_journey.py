@@ -16,7 +16,7 @@ from tests.budgets.factories import add_entry, make_process, move_to, publish, v
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import OrganisationFactory, UserFactory
 
-from .support import checked, field, heading, main, tr, visit
+from .support import checked, field, filter_form, heading, main, tr, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +50,7 @@ def test_filtered_proposals_and_budget_results_download_as_open_data(new_page, l
     page = new_page()
     visit(page, "/proposals/")
     expect(heading(page)).to_have_text(tr("Proposals"))
-    filters = page.get_by_role("search")
+    filters = filter_form(page)
     field(filters, "Who plans").select_option("community")
     filters.get_by_role("button", name=tr("Apply filters")).click()
     expect(field(filters, "Who plans")).to_have_value("community")

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.stakeholders.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, visit
+from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, filter_form, open_menu, tr, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +47,12 @@ def test_phone_walk_from_home_to_profile(new_page):
     looked_at(page)
     expect(page.locator("main .card")).to_have_count(4)
 
-    filters = page.get_by_role("search")
+    filters = filter_form(page)
     field(filters, "City").select_option("Göttingen")
     filters.get_by_role("button", name=tr("Apply filters")).tap()
     expect(page.locator("main .card")).to_have_count(2)
     looked_at(page)
-    expect(field(page.get_by_role("search"), "City")).to_have_value("Göttingen")
+    expect(field(filter_form(page), "City")).to_have_value("Göttingen")
 
     page.get_by_role("main").get_by_role("link", name=counselling.name).tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(counselling.name)
@@ -68,7 +68,7 @@ def test_phone_walk_from_home_to_profile(new_page):
     looked_at(page)
     expect(page.get_by_role("main")).to_contain_text(f"{tr('Volunteer')} – {tr('Approved')}")
 
-    page.get_by_role("navigation", name=tr("Main")).get_by_role("link", name=tr("My profile")).tap()
+    open_menu(page).get_by_role("link", name=tr("My profile")).tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("My profile"))
     looked_at(page)
     table = page.get_by_role("main").get_by_role("table")

@@ -11,7 +11,7 @@ from proposals.models import Pledge, Proposal, StatusChange, Support
 from tests.proposals.factories import CallFactory
 from tests.stakeholders.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
-from .support import checked, field, fill_login_form, tr, trn, trp, visit
+from .support import checked, field, fill_login_form, filter_form, tr, trn, trp, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +193,7 @@ def test_citizen_answers_call_others_pledge_and_support_staff_accept(new_page):
     expect(heading(page)).to_have_text(tr("Proposals"))
     expect(page.locator("main .card")).to_have_count(1)
     expect(page.locator("main .card").get_by_role("link", name=TITLE)).to_be_visible()
-    filters = page.get_by_role("search")
+    filters = filter_form(page)
     expect(field(filters, "Who plans")).to_have_value("community")
     expect(field(filters, "Status")).to_have_value("accepted")
     visit(page, "/proposals/?planning=professionals")

@@ -11,7 +11,7 @@ from proposals.models import Comment
 from tests.proposals.factories import CallFactory, CategoryFactory, ProposalFactory
 from tests.stakeholders.factories import PASSWORD, OrganisationFactory, UserFactory
 
-from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, trn, trp, visit
+from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, filter_form, tr, trn, trp, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,7 @@ def test_phone_from_matrix_to_a_proposal_and_a_comment(new_page):
     expect(heading(page)).to_have_text(tr("Proposals"))
     looked_at(page)
     assert re.search(r"[?&]planning=together(&|$)", page.url) and re.search(r"[?&]delivery=community(&|$)", page.url)
-    filters = page.get_by_role("search")
+    filters = filter_form(page)
     expect(field(filters, "Who plans")).to_have_value("together")
     expect(field(filters, "Who delivers")).to_have_value("community")
     cards = page.locator("main .card")

@@ -18,7 +18,7 @@ from tests.volunteering.factories import ShiftFactory, TaskFactory, counts, hour
 from volunteering.models import Certificate, SignUp
 from volunteering.views import offer_path
 
-from .support import checked, field, tr, trn, visit
+from .support import checked, field, filter_form, tr, trn, visit
 from .volunteering_support import (
     SHIFT_SIGN_UP, button, heading, log_in, main, number, section, shift_card, short_datetime, status,
 )
@@ -60,7 +60,7 @@ def test_volunteer_finds_a_first_timer_task_with_childcare_and_signs_up(new_page
     counter = page.locator("main p.meta[role=status]")
     expect(counter).to_have_text(trn("%(counter)s task", "%(counter)s tasks", 4) % {"counter": 4})
 
-    filters = page.get_by_role("search", name=tr("Filter tasks"))
+    filters = filter_form(page, "Filter tasks")
     field(filters, "Organisation").select_option(label=family.name)
     field(filters, "Suitable for first-timers").check()
     field(filters, "Childcare offered").check()
@@ -70,7 +70,7 @@ def test_volunteer_finds_a_first_timer_task_with_childcare_and_signs_up(new_page
     query = parse_qs(urlsplit(page.url).query)
     assert query["organisation"] == [str(family.pk)]
     assert query["first_timer"] == ["on"] and query["childcare"] == ["on"]
-    filters = page.get_by_role("search", name=tr("Filter tasks"))
+    filters = filter_form(page, "Filter tasks")
     expect(field(filters, "Organisation")).to_have_value(str(family.pk))
     expect(field(filters, "Suitable for first-timers")).to_be_checked()
     expect(field(filters, "Childcare offered")).to_be_checked()

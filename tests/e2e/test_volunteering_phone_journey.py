@@ -11,7 +11,17 @@ from tests.volunteering.factories import (
 )
 from volunteering.models import SignUp
 
-from .support import assert_no_horizontal_scroll, checked, field, fill_login_form, tr, trn, visit
+from .support import (
+    assert_no_horizontal_scroll,
+    checked,
+    field,
+    fill_login_form,
+    filter_form,
+    open_menu,
+    tr,
+    trn,
+    visit,
+)
 from .volunteering_support import SHIFT_SIGN_UP, button, heading, log_in, main, number, section, shift_card, status
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +62,7 @@ def test_volunteer_on_a_phone_finds_a_task_signs_in_and_signs_up(new_page):
     expect(heading(page)).to_have_text(tr("Tasks"))
     counter = page.locator("main p.meta[role=status]")
     expect(counter).to_have_text(trn("%(counter)s task", "%(counter)s tasks", 2) % {"counter": 2})
-    filters = page.get_by_role("search", name=tr("Filter tasks"))
+    filters = filter_form(page, "Filter tasks")
     field(filters, "Skill").select_option(label=skill.name)
     field(filters, "Suitable for first-timers").tap()
     filters.get_by_role("button", name=tr("Apply filters")).tap()
@@ -75,7 +85,7 @@ def test_volunteer_on_a_phone_finds_a_task_signs_in_and_signs_up(new_page):
     looked_at(page)
     expect(shift_card(page, shift).locator(".my-status")).to_have_text(tr("You have a place on this shift."))
 
-    page.get_by_role("navigation", name=tr("Main")).get_by_role("link", name=tr("Tasks"), exact=True).tap()
+    open_menu(page).get_by_role("link", name=tr("Tasks"), exact=True).tap()
     expect(heading(page)).to_have_text(tr("Tasks"))
     looked_at(page)
     main(page).get_by_role("link", name=tr("My commitments"), exact=True).tap()
