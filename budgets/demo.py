@@ -60,7 +60,7 @@ PROCESSES = [
             {"author": LENA, "title": "Bandprobenraum mit Schlagzeug", "cost": 1800, "supporters": 3,
              "summary": "Ein schallgedämmter Raum mit Schlagzeug und Verstärkern, den Bands aus dem Treff abends "
                         "nutzen können."},
-            {"author": N("mia"), "title": "Kochabend für Jugendliche", "cost": 600, "supporters": 0,
+            {"author": N("mia"), "title": "Kochabend für Jugendliche", "cost": 600, "supporters": 2,
              "summary": "Einmal im Monat kochen wir im Treff zusammen, jedes Mal sucht jemand anderes das "
                         "Rezept aus."},
         ],
@@ -232,13 +232,15 @@ def _seed_process(site, data, organisations, people):
     open_until = min(review, site.ago(hours=2))
     entries = []
     for number, entry_data in enumerate(data["entries"]):
-        sent = collecting + (open_until - collecting) * (number + chance.uniform(0.1, 0.9)) / len(data["entries"])
+        sent = site.awake(collecting + (open_until - collecting) * (number + chance.uniform(0.1, 0.9))
+                          / len(data["entries"]), latest=open_until)
         entries.append(_submit(site, process, entry_data, people, sent, open_until, staff))
     move(Phase.REVIEW, review)
     for entry, entry_data in zip(entries, data["entries"]):
         if "review" in entry_data:
             feasible, cost, reason = entry_data["review"]
-            when = review + (min(voting, site.now) - review) * chance.uniform(0.1, 0.6)
+            when = site.awake(review + (min(voting, site.now) - review) * chance.uniform(0.1, 0.6),
+                              latest=min(voting, site.now))
             with happened_at(when, StatusChange):
                 services.entry_review(entry=entry, actor=staff, feasible=feasible, now=when,
                                       final_cost=Decimal(cost) if cost else None, reason=reason)
@@ -251,7 +253,7 @@ def _seed_process(site, data, organisations, people):
                                                                                      updated_at=results)
     move(Phase.IMPLEMENTATION, implementation)
     for index, updates in data.get("updates", {}).items():
-        moments = sorted(implementation + (site.ago(days=3) - implementation) * chance.uniform(0.1, 0.95)
+        moments = sorted(site.awake(implementation + (site.ago(days=3) - implementation) * chance.uniform(0.1, 0.95))
                          for _update in updates)
         for when, (text, status, progress) in zip(moments, updates):
             with happened_at(when, StatusChange, ImplementationUpdate):
@@ -261,7 +263,7 @@ def _seed_process(site, data, organisations, people):
         implementation_row = Entry.objects.get(pk=entries[index].pk).proposal.implementation
         for email, rating, comment in evaluations:
             when = implementation_row.completed_at + timedelta(days=chance.uniform(1, 20))
-            with happened_at(min(when, site.ago(hours=5)), Evaluation):
+            with happened_at(site.awake(when, latest=site.ago(hours=5)), Evaluation):
                 accountability.evaluation_create(implementation=implementation_row, user=people[email],
                                                  rating=rating, comment=comment)
     # The schedule it had, consistent with the phase it reached.
@@ -283,13 +285,13 @@ def _submit(site, process, data, people, sent, open_until, staff):
     supporters = site.people_for(process.organisation.slug, data["title"], data.get("supporters", 0),
                                  exclude={data["author"], *STAFF.values()})
     for email in supporters:
-        story.support(sent + (open_until - sent) * chance.random() ** 1.5, email)
+        story.support(site.awake(sent + (open_until - sent) * chance.random() ** 1.5, latest=open_until), email)
     for email, text, replies in data.get("comments", []):
         when = sent + (open_until - sent) * chance.uniform(0.1, 0.7)
-        story.comment(when, email, text)
+        story.comment(site.awake(when, latest=open_until), email, text)
         for reply_email, reply in replies:
             when += (open_until - when) * chance.uniform(0.1, 0.5)
-            story.comment(when, reply_email, reply, text)
+            story.comment(site.awake(when, latest=open_until), reply_email, reply, text)
     story.settle()
     return entry
 
@@ -313,7 +315,7 @@ def _vote(site, chance, process, data, entries, people, opens, closes):
         crowd[email] = picks
     ballots = {**data.get("ballots", {}), **crowd}
     for email, picks in {**ballots, **data.get("drafts", {})}.items():
-        when = opens + (closes - opens) * 0.97 * chance.random() ** 1.3
+        when = site.awake(opens + (closes - opens) * 0.97 * chance.random() ** 1.3, latest=closes)
         with happened_at(when, Ballot):
             services.ballot_set_picks(process=process, user=people[email],
                                       entry_ids=[entries[n].pk for n in picks])

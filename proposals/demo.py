@@ -335,7 +335,8 @@ PROPOSALS = [
                    "wäre der richtige Ort, andere Eltern kennenzulernen.",
         "text": "Die Kita ist zwei Straßen weiter. Viele Eltern stehen danach noch auf dem Spielplatz. Ein "
                 "Tisch im Café, einmal in der Woche, mit einer Ecke für die Kinder, würde schon reichen.",
-        "status": S.PUBLISHED,
+        "status": S.PUBLISHED, "supporters": 3,
+        "comments": [(N("jan"), "Freitags wäre gut, da ist die Woche geschafft.", [])],
     },
     {
         "title": "Offener Bücherschrank am Lindenplatz",
@@ -355,7 +356,8 @@ PROPOSALS = [
                    "einmal im Monat.",
         "text": "Unter der Woche kommt der Pflegedienst, sonntags kommt niemand. Wir würden mit ein paar "
                 "Nachbarinnen kochen, wenn der Verein Raum und Geschirr stellt.",
-        "status": S.PUBLISHED, "supporters": 1,
+        "status": S.PUBLISHED, "supporters": 2,
+        "comments": [(N("renate"), "Da komme ich gern, und einen Nachtisch bringe ich mit.", [])],
     },
 ]
 
@@ -394,7 +396,7 @@ def _seed_proposal(site, data, organisations, people, categories, calls):
     staff = people[STAFF[data["organisation"]]]
     author = people[data["author"]] if data["author"] else None
     chance = site.random(data["title"])
-    written = site.ago(days=data["age"], hours=chance.randint(1, 9))
+    written = site.awake(site.ago(days=data["age"], hours=chance.randint(1, 9)))
     proposal = Proposal.objects.filter(organisation=organisation, title=data["title"]).first()
     if proposal is None:
         assisted = data.get("channel", Channel.ONLINE) != Channel.ONLINE
@@ -414,7 +416,8 @@ def _seed_proposal(site, data, organisations, people, categories, calls):
     if proposal.status == S.DRAFT:
         return
     story = ProposalStory(site, proposal, staff, people)
-    for when, step, *args in sorted(_timeline(site, data, chance, written, staff), key=lambda event: event[0]):
+    events = [(site.awake(when), *rest) for when, *rest in _timeline(site, data, chance, written, staff)]
+    for when, step, *args in sorted(events, key=lambda event: event[0]):
         getattr(story, step)(when, *args)
     story.settle()
 

@@ -91,6 +91,16 @@ class DemoSite:
         day = timezone.localdate(self.now) + timedelta(days=days)
         return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
+    def awake(self, moment, latest=None):
+        """The moment moved into the waking hours of its day (7 to 22 o'clock), never later than
+        ``latest`` nor into the future: people write and sign up by day. The mapping keeps every
+        order (a reply stays after what it answers), since it only stretches the clock of each day."""
+        offset = timezone.localtime(self.now).utcoffset()  # one offset for the whole story keeps the order
+        wall = moment + offset
+        midnight = wall.replace(hour=0, minute=0, second=0, microsecond=0)
+        waking = midnight + timedelta(hours=7) + (wall - midnight) * 15 / 24 - offset
+        return min(waking, self.now - (self.now - moment) / 2, *([latest] if latest else []))
+
     def people_for(self, organisation_slug, key, count, exclude=()):
         """``count`` emails of people who would plausibly take part in something of this organisation:
         its members first, then people of the partner neighbourhoods, in a shuffled but fixed order."""

@@ -203,7 +203,8 @@ def _seed_task(site, data, organisation, staff, people, skills):
             if data.get("publish", True) and task.status == Task.Status.DRAFT:
                 task = services.task_publish(task=task, actor=staff)
                 Task.objects.filter(pk=task.pk).update(published_at=published)
-        moments = sorted(added + (signing_until - added) * chance.random() for _email in emails)
+        moments = sorted(site.awake(added + (signing_until - added) * chance.random(), latest=signing_until)
+                         for _email in emails)
         records = []
         for when, email in zip(moments, emails):
             with happened_at(when):
@@ -213,7 +214,8 @@ def _seed_task(site, data, organisation, staff, people, skills):
         if past:
             _move_into_the_past(shift, site.on_day(days, start), site.on_day(days, end))
         if kind == "past":
-            marked = min(site.on_day(days, end) + timedelta(hours=chance.randint(2, 30)), site.ago(hours=2))
+            marked = site.awake(site.on_day(days, end) + timedelta(hours=chance.randint(2, 30)),
+                                latest=site.ago(hours=2))
             for record in records:
                 if record.status != SignUp.Status.CONFIRMED:
                     continue

@@ -264,12 +264,12 @@ def _moments(site, space_slug, title, versions):
         first = timezone.make_aware(datetime.combine(date(year, month, day), time(21)))
         last = first + timedelta(days=2, hours=-3)
     elif (space_slug, title) == STALE:
-        first, last = site.ago(days=STALE_AGE + 30), site.ago(days=STALE_AGE)
+        first, last = site.awake(site.ago(days=STALE_AGE + 30)), site.awake(site.ago(days=STALE_AGE))
     elif versions[0][0] == PAUL:  # written before he left
         first, last = site.ago(days=LEFT + chance.randint(60, 160)), site.ago(days=LEFT + 2)
     else:
         first, last = site.ago(days=chance.randint(25, 220)), site.ago(days=chance.randint(1, 20))
     if len(versions) == 1:
-        return [first]
+        return [site.awake(first)]
     between = sorted(first + (last - first) * chance.random() for _version in versions[2:])
-    return [first, *between, last]
+    return [site.awake(moment) for moment in (first, *between, last)]
