@@ -5,12 +5,16 @@ Run by ``seed_demo`` (``seed(site)``) after the organisations and people exist. 
 updated in place, a space is looked up by its slug and a page by its space and address, and only
 a page that does not exist yet is written (through the services, revision by revision), so a
 second run changes nothing. A former volunteer who left the Lindenhof owns two pages, so the
-handover list has something to show, and one page is dated back so it is flagged for review.
+handover list has something to show, and one page was last edited more than a year ago, so it is
+flagged for review. The other pages were written over the last months and edited since, each
+revision at a moment drawn from ``site.random(title)``.
 """
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+
+from notifications.demo import happened_at
 
 from stakeholders import services as stakeholder_services
 from stakeholders.demo import (
@@ -181,7 +185,10 @@ PAGES = [
                  "gefragt wurden.\n", "Übergaben"),
     ]),
 ]
-STALE = ("lindenhof", "Werkzeugliste")  # dated back, so it is flagged for review
+STALE = ("lindenhof", "Werkzeugliste")  # written long ago, so it is flagged for review
+STALE_AGE = 420  # days
+LEFT = 45  # days since the former volunteer left
+WRITTEN_ON = {("lindenhof", "Protokoll Runder Tisch März"): (3, 20)}  # (month, day) of the meeting it records
 
 
 def seed(site):
@@ -203,9 +210,8 @@ def seed(site):
         people = {user.email: user for user in User.objects.filter(email__in=_emails())}
         people[PAUL] = _former_volunteer(organisations[LINDENHOF])
         for space_slug, title, versions in PAGES:
-            _seed_page(spaces[space_slug], title, versions, people)
-        _leave(people[PAUL], organisations[LINDENHOF])
-        _date_back(spaces[STALE[0]], STALE[1])
+            _seed_page(site, spaces[space_slug], title, versions, people)
+        _leave(site, people[PAUL], organisations[LINDENHOF])
 
 
 def _emails():
@@ -225,25 +231,45 @@ def _former_volunteer(lindenhof):
     return paul
 
 
-def _leave(paul, lindenhof):
+def _leave(site, paul, lindenhof):
     for membership in Membership.objects.active().filter(user=paul, organisation=lindenhof):
-        stakeholder_services.membership_leave(membership=membership, user=paul)
+        with happened_at(site.ago(days=LEFT)):
+            stakeholder_services.membership_leave(membership=membership, user=paul)
+        Membership.objects.filter(pk=membership.pk).update(requested_at=site.ago(days=1300),
+                                                           decided_at=site.ago(days=LEFT))
 
 
-def _seed_page(space, title, versions, people):
+def _seed_page(site, space, title, versions, people):
     if Page.objects.filter(space=space, slug=slug_for(title)).exists():
         return
+    moments = _moments(site, space.slug, title, versions)
     (author, text, summary), *edits = versions
-    page = services.page_create(space=space, author=people[author], title=title, text=text, summary=summary)
+    with happened_at(moments[0], Revision):
+        page = services.page_create(space=space, author=people[author], title=title, text=text, summary=summary)
     page.space = space
-    for number, (author, text, summary) in enumerate(edits, start=1):
-        services.page_save_revision(page=page, author=people[author], text=text, summary=summary, base_number=number)
+    for number, ((author, text, summary), when) in enumerate(zip(edits, moments[1:]), start=1):
+        with happened_at(when, Revision):
+            services.page_save_revision(page=page, author=people[author], text=text, summary=summary,
+                                        base_number=number)
+    Page.objects.filter(pk=page.pk).update(created_at=moments[0], last_edited_at=moments[-1])
 
 
-def _date_back(space, title):
-    page = Page.objects.filter(space=space, slug=slug_for(title)).first()
-    if page is None or not page.last_edited_at > timezone.now() - timedelta(days=30):
-        return
-    then = timezone.now() - timedelta(days=420)
-    Page.objects.filter(pk=page.pk).update(created_at=then, last_edited_at=then)
-    Revision.objects.filter(page=page).update(created_at=then)
+def _moments(site, space_slug, title, versions):
+    """When each revision was saved: the first some months ago, the edits spread up to last week."""
+    chance = site.random(f"wiki/{space_slug}/{title}")
+    if (space_slug, title) in WRITTEN_ON:  # the last such day before today, corrected two days later
+        month, day = WRITTEN_ON[space_slug, title]
+        today = timezone.localdate(site.now)
+        year = today.year if (month, day) < (today.month, today.day) else today.year - 1
+        first = timezone.make_aware(datetime.combine(date(year, month, day), time(21)))
+        last = first + timedelta(days=2, hours=-3)
+    elif (space_slug, title) == STALE:
+        first, last = site.awake(site.ago(days=STALE_AGE + 30)), site.awake(site.ago(days=STALE_AGE))
+    elif versions[0][0] == PAUL:  # written before he left
+        first, last = site.ago(days=LEFT + chance.randint(60, 160)), site.ago(days=LEFT + 2)
+    else:
+        first, last = site.ago(days=chance.randint(25, 220)), site.ago(days=chance.randint(1, 20))
+    if len(versions) == 1:
+        return [site.awake(first)]
+    between = sorted(first + (last - first) * chance.random() for _version in versions[2:])
+    return [site.awake(moment) for moment in (first, *between, last)]

@@ -54,10 +54,13 @@ def test_voting_has_confirmed_and_draft_ballots_and_later_phases_have_results(de
     assert results.entries.filter(feasibility="feasible", is_funded=False).exists()  # one no longer fitted
 
 
-def test_implementation_has_updates_and_an_evaluation(demo):
+def test_implementation_has_updates_and_evaluations(demo):
     assert ImplementationUpdate.objects.exists()
-    completed = Implementation.objects.get(status="completed")
-    assert completed.progress == 100 and completed.evaluation_count == Evaluation.objects.count() == 1
+    finished = Process.objects.get(phase="implementation")
+    completed = Implementation.objects.filter(status="completed", proposal__budget_entry__process=finished)
+    assert completed.exists() and all(implementation.progress == 100 for implementation in completed)
+    assert sum(i.evaluation_count for i in Implementation.objects.all()) == Evaluation.objects.count() >= 3
+    assert not Evaluation.objects.exclude(implementation__status="completed").exists()
 
 
 def test_seeding_twice_changes_nothing(demo):

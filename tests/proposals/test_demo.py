@@ -95,7 +95,7 @@ def test_assisted_entries_from_a_round_table(demo):
     proposal = Proposal.objects.get(channel=Channel.ROUND_TABLE)
     assert proposal.author is None and proposal.consent_recorded
     assert proposal.entered_by.has_perm("stakeholders.manage_organisation", proposal.organisation)
-    support = Support.objects.get(user=None)
+    support = Support.objects.filter(user=None).first()
     assert support.channel == Channel.ROUND_TABLE and support.consent_recorded and support.entered_by
     published = Activity.objects.for_target(proposal).get(verb="proposal.published")
     assert published.actor == proposal.entered_by
