@@ -1,9 +1,8 @@
-"""The site header: the menu that folds on phones, the search field and the personal area appear once
-their pages exist, and the unread count shows on the folded menu."""
+"""The site header: the menu that folds on phones, the search field, the personal area, and the unread
+count on the folded menu."""
 import re
 
 import pytest
-from django.test import override_settings
 
 from tests.stakeholders.factories import UserFactory
 
@@ -23,24 +22,16 @@ def test_the_menu_is_a_details_button_with_the_navigation_and_language_inside(cl
     assert "<svg" in html and 'aria-hidden="true"' in html  # icons beside words, hidden from screen readers
 
 
-def test_without_search_and_personal_area_pages_the_header_links_neither(client):
-    client.force_login(UserFactory())
-    html = header(client.get("/"))
-    assert 'name="q"' not in html and 'role="search"' not in html
-    assert "Mein Profil" in html and "Mein Bereich" not in html
-
-
-@override_settings(ROOT_URLCONF="tests.coproduction.urls_with_search_and_me")
-def test_with_search_and_personal_area_the_header_offers_both(client):
+def test_the_header_offers_the_site_search_to_everyone_and_my_area_to_people_signed_in(client):
     anonymous = header(client.get("/"))
     assert re.search(r'<form method="get" action="/search/" class="site-search" role="search"', anonymous)
     assert 'type="search"' in anonymous and 'name="q"' in anonymous
-    assert "Mein Bereich" not in anonymous  # only for people signed in
+    assert "Mein Bereich" not in anonymous
 
     client.force_login(UserFactory())
     signed_in = header(client.get("/"))
     assert '<a href="/me/"' in signed_in and "Mein Bereich" in signed_in
-    assert "Mein Profil" not in signed_in
+    assert "Mein Profil" not in signed_in  # the profile is part of My area
 
 
 def test_the_folded_menu_shows_the_unread_count(client):

@@ -159,7 +159,7 @@ def test_services_take_a_picture_input(person, organisation, media_root):
 
 def test_a_form_sent_back_for_another_reason_asks_for_the_picture_again(client, person, organisation, media_root):
     client.force_login(person)
-    for missing in ("title", "planning"):  # a field of the proposal, and one of its co-production mode
+    for missing in ("title", "mode"):  # a field of the proposal, and one of its co-production mode
         data = with_picture(organisation)
         del data[missing]
         response = client.post("/proposals/new/", data)

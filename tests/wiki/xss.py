@@ -52,12 +52,33 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
 
+# The site's own icons (heroicons, rendered by our templates): an <svg class="icon" aria-hidden="true">
+# with these attributes only, holding only <path> drawings. Anything else named svg is a problem.
+ICON_ATTRIBUTES = {"fill", "viewbox", "stroke-width", "stroke", "aria-hidden", "class"}
+ICON_PATH_ATTRIBUTES = {"d", "stroke-linecap", "stroke-linejoin", "fill-rule", "clip-rule", "fill"}
+
+
 class _Collector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.problems = []
+        self.in_icon = False
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.in_icon = False
+
+    def _is_icon(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "svg":
+            return (set(values) <= ICON_ATTRIBUTES and values.get("aria-hidden") == "true"
+                    and "icon" in (values.get("class") or "").split())
+        return self.in_icon and tag == "path" and set(values) <= ICON_PATH_ATTRIBUTES
 
     def handle_starttag(self, tag, attrs):
+        if self._is_icon(tag, attrs):
+            self.in_icon = self.in_icon or tag == "svg"
+            return
         if tag == "link" and dict(attrs).get("rel") == "stylesheet" and dict(attrs).get("href", "").startswith("/static/"):
             return  # the site's own style sheets in <head>
         if tag == "meta" and (set(dict(attrs)) == {"charset"} or dict(attrs).get("name") == "viewport"):
