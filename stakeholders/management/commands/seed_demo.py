@@ -53,18 +53,17 @@ class Command(BaseCommand):
         """What runs once the demo content is committed (and the tasks it triggered have run).
 
         The one place for steps that need the whole demo: each demo's ``settle(site)`` (the
-        notifications take the moments of the story). Add later steps, such as rebuilding a
-        search index, at the end of this method.
+        notifications take the moments of the story), then the search index, made whole because
+        some demo writes are bulk updates, which pass no signals.
         """
         with transaction.atomic():
             for _config, demo in contract_modules("demo", provides="settle"):
                 demo.settle(site)
+            rebuild()
 
     @transaction.atomic
     def _seed(self):
         site = DemoSite()
         for _config, demo in demo_order():
             demo.seed(site)
-        # Some demo writes are bulk updates, which pass no signals: the search index is made whole.
-        rebuild()
         return site
