@@ -107,11 +107,11 @@ def test_the_figures_count_people_hours_of_this_year_and_proposals_put_into_prac
     last_year.shift.__class__.objects.filter(pk=last_year.shift_id).update(
         starts_at=timezone.now().replace(year=timezone.now().year - 1))
     page = home(client)
-    assert '<span class="stat-number">3</span> <span class="stat-label">volunteer hours in' in page
-    assert '<span class="stat-number">2</span> <span class="stat-label">proposals put into practice' in page
+    assert '<strong class="stat-value">3</strong> <span class="stat-label">volunteer hours in' in page
+    assert '<strong class="stat-value">2</strong> <span class="stat-label">proposals put into practice' in page
     active = User.objects.filter(is_active=True).count()  # with the proposals' authors and the volunteers
     assert active >= 5
-    assert f'<span class="stat-number">{active}</span> <span class="stat-label">people taking part' in page
+    assert f'<strong class="stat-value">{active}</strong> <span class="stat-label">people taking part' in page
 
 
 # --- for you ------------------------------------------------------------------------------------------
