@@ -192,6 +192,14 @@ def test_every_account_in_the_readme_exists_with_its_role_and_signs_in(client):
         assert client.session["_auth_user_id"] == str(person.pk)
 
 
+def test_the_citizen_of_the_readme_can_still_vote_in_the_budget_open_now(db):
+    from budgets.models import Ballot, Phase, Process
+
+    voting = Process.objects.get(phase=Phase.VOTING)
+    assert Ballot.objects.filter(process=voting).count() >= 10  # others have voted already
+    assert not Ballot.objects.filter(process=voting, user__email="aylin.demir@demo.example").exists()
+
+
 def test_the_volunteer_has_done_shifts_with_hours_and_a_certificate(db):
     hans = User.objects.get(email=HANS)
     done = SignUp.objects.attended().filter(user=hans, hours__gt=0)
