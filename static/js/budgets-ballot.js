@@ -28,10 +28,10 @@
   var budget = toCents(form.getAttribute("data-budget"));
   var boxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="entries"]'));
   var summary = document.getElementById("ballot-summary");
-  var chosen = form.querySelector('[data-ballot="chosen"]');
-  var remaining = form.querySelector('[data-ballot="remaining"]');
-  var over = form.querySelector('[data-ballot="over"]');
-  var overAmount = form.querySelector('[data-ballot="over-amount"]');
+  var chosen = summary.querySelector('[data-ballot="chosen"]');
+  var remaining = summary.querySelector('[data-ballot="remaining"]');
+  var over = summary.querySelector('[data-ballot="over"]');
+  var overAmount = summary.querySelector('[data-ballot="over-amount"]');
   var options = form.querySelector(".ballot-options-group");
   var confirmButton = document.getElementById("ballot-confirm");
   var unsavedNote = document.getElementById("ballot-unsaved");

@@ -101,6 +101,11 @@ def ballot_form(page):
     return page.locator("#ballot-form")
 
 
+def save_button(page):
+    """"Update my choice": it sends the ballot form from the bar that stays at the bottom of the screen."""
+    return page.locator('button[form="ballot-form"]').filter(has_text=tr("Update my choice"))
+
+
 def option(page, title):
     """The checkbox of one proposal on the ballot; its label is the title followed by the cost."""
     return ballot_form(page).get_by_role("checkbox", name=re.compile(r"^\s*" + re.escape(title) + r"\s"))

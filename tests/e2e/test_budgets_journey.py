@@ -27,6 +27,7 @@ from .budgets_support import (
     WIDTH,
     ballot_form,
     button,
+    save_button,
     checked_without_javascript,
     euros,
     expect_summary,
@@ -137,7 +138,7 @@ def test_citizen_votes_within_the_budget_and_is_stopped_when_over_it(new_page):
     checked(page)
 
     # Sending the choice anyway: the server refuses it, says why, keeps the ticks and saves nothing.
-    button(form, "Update my choice").click()
+    save_button(page).click()
     expect(page.get_by_role("alert")).to_contain_text(over_budget_error(12000, 10000))
     expect_ballot_heading(page, process)
     checked(page)
@@ -153,7 +154,7 @@ def test_citizen_votes_within_the_budget_and_is_stopped_when_over_it(new_page):
     # Without the fountain the choice fits: 1,000 € remain, and it is saved.
     option(page, FOUNTAIN).uncheck()
     expect_summary(page, chosen=9000, budget=10000)
-    button(ballot_form(page), "Update my choice").click()
+    save_button(page).click()
     expect(status(page)).to_contain_text(tr("Your choice is saved. It counts once you confirm your vote below."))
     checked(page)
     expect(page.get_by_role("alert")).to_have_count(0)
@@ -245,7 +246,7 @@ def test_ballot_works_without_javascript_and_the_server_refuses_a_choice_over_th
     expect_summary(page, chosen=0, budget=10000)
 
     # … and the server refuses the choice, shows the ticks as sent and the amount over; nothing is saved.
-    button(ballot_form(page), "Update my choice").click()
+    save_button(page).click()
     expect(page.get_by_role("alert")).to_contain_text(over_budget_error(12000, 10000))
     checked_without_javascript(page, twin)
     expect(page.get_by_role("alert")).to_contain_text(tr("Nothing was saved. Your choice below is as you sent it."))
@@ -257,7 +258,7 @@ def test_ballot_works_without_javascript_and_the_server_refuses_a_choice_over_th
 
     # A choice within the budget is saved and confirmed, all without JavaScript.
     option(page, CARGO_BIKE).uncheck()
-    button(ballot_form(page), "Update my choice").click()
+    save_button(page).click()
     expect(status(page)).to_contain_text(tr("Your choice is saved. It counts once you confirm your vote below."))
     checked_without_javascript(page, twin)
     expect_summary(page, chosen=7000, budget=10000)
@@ -522,14 +523,14 @@ def test_ballot_and_results_on_a_phone(new_page):
     option(page, "Spielplatzsanierung").tap()
     expect_summary(page, chosen=Decimal("1287654.32"), budget=1250000, over=True)
     looked_at(page)
-    button(ballot_form(page), "Update my choice").tap()
+    save_button(page).tap()
     expect(page.get_by_role("alert")).to_contain_text(
         over_budget_error(Decimal("1287654.32"), Decimal("1250000.00")))
     looked_at(page)
     option(page, "Spielplatzsanierung").tap()
     option(page, "Kinder- und Jugendbeteiligungswerkstatt").tap()
     expect_summary(page, chosen=Decimal("1000154.82"), budget=1250000)
-    button(ballot_form(page), "Update my choice").tap()
+    save_button(page).tap()
     expect(status(page)).to_contain_text(tr("Your choice is saved. It counts once you confirm your vote below."))
     looked_at(page)
     button(page.locator("#confirm"), "Confirm my vote").tap()

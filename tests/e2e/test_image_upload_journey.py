@@ -2,6 +2,7 @@
 one (and for the photo again), with it the proposal page shows the photo, described, in several
 sizes, and the stored files carry no location or camera data."""
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -37,10 +38,8 @@ def test_a_proposal_with_a_described_picture(new_page, settings, media_root, tmp
     field(form, "summary in plain language").fill("Die Kinder ziehen ihr eigenes Gemüse.")
     field(form, "proposal").fill("Eltern bauen das Beet, die Kinder pflegen es mit den Erzieherinnen.")
     field(form, "organisation").select_option(label=organisation.name)
-    form.get_by_role("group", name=tr("Who plans")).get_by_role("radio", name=tr("Community plans"),
-                                                                exact=True).check()
-    form.get_by_role("group", name=tr("Who delivers")).get_by_role("radio", name=tr("Delivered together"),
-                                                                   exact=True).check()
+    matrix = form.get_by_role("group", name=tr("Who plans, who delivers"))
+    matrix.get_by_role("radio", name=re.compile(re.escape(tr("Full co-production")))).check()
     field(form, "Picture (optional)").set_input_files(str(photo))
     form.get_by_role("button", name=tr("Publish"), exact=True).click()
 

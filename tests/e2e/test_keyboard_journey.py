@@ -15,7 +15,7 @@ from tests.budgets.factories import add_entry, make_process, move_to
 from tests.proposals.factories import ProposalFactory
 from tests.stakeholders.factories import PASSWORD, OrganisationFactory, UserFactory
 
-from .support import checked, heading, status, tr
+from .support import checked, heading, status, tr, trp
 
 pytestmark = pytest.mark.e2e
 
@@ -106,7 +106,7 @@ def test_keyboard_only_visitor_signs_in_supports_a_proposal_and_votes(new_page):
     page.keyboard.type(PASSWORD)
     tab_to(page, tr("Sign In"))
     page.keyboard.press("Enter")
-    expect(heading(page)).to_have_text(tr("My profile"))
+    expect(heading(page)).to_have_text(tr("For you"))
     checked(page)
 
     # To the proposals through the main navigation, then the proposal's card.
@@ -120,7 +120,7 @@ def test_keyboard_only_visitor_signs_in_supports_a_proposal_and_votes(new_page):
     checked(page)
 
     # Support it with the Space key on the button.
-    tab_to(page, tr("Support this proposal"))
+    tab_to(page, trp("proposal action", "Support"))
     page.keyboard.press("Space")
     expect(heading(page)).to_have_text(proposal.title)
     expect(status(page)).to_be_visible()

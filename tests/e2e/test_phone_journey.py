@@ -68,8 +68,8 @@ def test_phone_walk_from_home_to_profile(new_page):
     looked_at(page)
     expect(page.get_by_role("main")).to_contain_text(f"{tr('Volunteer')} – {tr('Approved')}")
 
-    open_menu(page).get_by_role("link", name=tr("My profile")).tap()
-    expect(page.get_by_role("heading", level=1)).to_have_text(tr("My profile"))
+    open_menu(page).get_by_role("link", name=tr("My area")).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("My area"))
     looked_at(page)
     table = page.get_by_role("main").get_by_role("table")
     expect(table).to_contain_text(counselling.name)
