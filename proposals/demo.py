@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from coproduction.demo_pictures import drawn
 from notifications.demo import happened_at
 from stakeholders.demo import (
     AYLIN, BRUECKENSCHLAG, FULDAUFER, GRETE, HANS, KARL, LENA, LICHTBLICK, LINDENHOF, NADIA, STAFF, TOM,
@@ -561,3 +562,18 @@ class ProposalStory:
             services.implementation_update_post(proposal=self.proposal, actor=self.staff, text=text, status=status,
                                                 progress=progress, now=when)
         self._happened(when)
+
+
+# Drawn pictures of a few proposals (some written by the budgets' demo), given once the whole demo is in.
+PICTURES = {
+    "Feierabendküche am Donnerstag": ("table", "Zeichnung: ein langer, gedeckter Tisch, an dem viele gemeinsam essen"),
+    "Sitzbänke am Spielplatz Lindenstraße": ("park", "Zeichnung: eine Bank unter Bäumen auf einer Wiese"),
+    "Lastenrad für den Stadtteil": ("bicycle", "Zeichnung: ein grünes Fahrrad"),
+    "Straßenfest am Lindenplatz": ("houses", "Zeichnung: eine Reihe bunter Häuser mit hellen Fenstern"),
+}
+
+
+def settle(site):
+    for proposal in Proposal.objects.filter(title__in=PICTURES, image__isnull=True).only("id", "title"):
+        scene, alt = PICTURES[proposal.title]
+        Proposal.objects.filter(pk=proposal.pk).update(image=drawn(scene, seed=proposal.title, alt=alt))

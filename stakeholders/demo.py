@@ -21,6 +21,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from coproduction.demo_pictures import drawn
+
 from .models import Membership, Organisation, User
 from .services import membership_request
 
@@ -228,6 +230,28 @@ ADMIN_EMAIL = "admin@demo.example"
 
 
 
+def initials(name):
+    """The logo's letters: the first letters of the name's first two words that are not abbreviations."""
+    words = [word for word in name.split() if word[:1].isupper() and not word.endswith(".")]
+    return "".join(word[0] for word in words[:2]).upper()
+
+
+def _give_pictures(organisation, slug):
+    """A drawn logo and cover for a demo organisation that has none yet."""
+    changed = {}
+    if organisation.logo_id is None:
+        letters = initials(organisation.name)
+        changed["logo"] = drawn("logo", seed=slug, initials=letters,
+                                alt=f"Logo von {organisation.name}: die Buchstaben {letters} auf einem grünen Kreis")
+    if organisation.cover_id is None:
+        changed["cover"] = drawn("houses", seed=slug,
+                                 alt="Zeichnung: eine Reihe bunter Häuser mit hellen Fenstern in der Abendsonne")
+    if changed:
+        Organisation.objects.filter(pk=organisation.pk).update(**changed)
+        for name, picture in changed.items():
+            setattr(organisation, name, picture)
+
+
 def seed(site):
     """Creates or updates the demo organisations, their partnerships and people with their memberships."""
     for data in ORGANISATIONS:
@@ -238,6 +262,8 @@ def seed(site):
             Organisation.objects.filter(slug=slug).update(created_at=site.ago(days=1000 + 30 * len(site.organisations)))
     for first, second in PARTNERSHIPS:
         site.organisations[first].partners.add(site.organisations[second])
+    for slug, organisation in site.organisations.items():
+        _give_pictures(organisation, slug)
 
     password = _Password()
     admin = _person(site, password, ADMIN_EMAIL, "Plattform-Team", "de", "", is_superuser=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from coproduction.demo_pictures import drawn
 from notifications.demo import happened_at
 from proposals.models import Proposal
 from stakeholders.demo import (
@@ -248,3 +249,10 @@ def _certificate(site, people, organisations):
         certificate = services.certificate_issue(user=person, organisation=organisation, period_start=period_start,
                                                  period_end=timezone.localtime(issued).date())
     Certificate.objects.filter(pk=certificate.pk).update(issued_at=issued)
+
+
+def settle(site):
+    """A drawn picture for the repair café's task, once."""
+    task = Task.objects.filter(title="Mitschrauben im Reparaturcafé", image__isnull=True).only("id").first()
+    if task is not None:
+        Task.objects.filter(pk=task.pk).update(image=drawn("bicycle", seed=task.title, alt="Zeichnung: ein grünes Fahrrad"))

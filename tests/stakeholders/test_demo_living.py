@@ -200,6 +200,22 @@ def test_the_citizen_of_the_readme_can_still_vote_in_the_budget_open_now(db):
     assert not Ballot.objects.filter(process=voting, user__email="aylin.demir@demo.example").exists()
 
 
+def test_organisations_and_some_proposals_and_tasks_show_described_pictures(db):
+    from django.core.files.storage import default_storage
+
+    from stakeholders.models import Organisation
+    from volunteering.models import Task
+
+    organisations = list(Organisation.objects.with_pictures())
+    assert organisations and all(o.logo and o.cover for o in organisations)
+    pictures = [*(o.logo for o in organisations), *(o.cover for o in organisations),
+                *(p.image for p in Proposal.objects.filter(image__isnull=False).select_related("image")),
+                *(t.image for t in Task.objects.filter(image__isnull=False).select_related("image"))]
+    assert len(pictures) >= 2 * len(organisations) + 4
+    for picture in pictures:
+        assert len(picture.alt) > 15 and all(default_storage.exists(name) for name in picture.names)
+
+
 def test_the_volunteer_has_done_shifts_with_hours_and_a_certificate(db):
     hans = User.objects.get(email=HANS)
     done = SignUp.objects.attended().filter(user=hans, hours__gt=0)
