@@ -1,5 +1,6 @@
 """Who hears about proposals: their followers (authors and supporters follow automatically), also
 about the progress of accepted proposals."""
+from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 
 from notifications.channels import Channel
@@ -17,15 +18,20 @@ def _proposal(proposal):
     return proposal.title, proposal.get_absolute_url()
 
 
+def _comment_address(comment):
+    """The comment's lasting address, which finds its page however long the discussion has grown."""
+    return reverse("proposals:comment_permalink", args=[comment.proposal_id, comment.pk])
+
+
 def _comment(comment):
     proposal = comment.proposal
-    return proposal.title, f"{proposal.get_absolute_url()}#comment-{comment.pk}", {"excerpt": excerpt(comment.text)}
+    return proposal.title, _comment_address(comment), {"excerpt": excerpt(comment.text)}
 
 
 def _content(target):
     """A proposal, or a comment at its place on the proposal's page."""
     if isinstance(target, Comment):
-        return target.proposal.title, f"{target.proposal.get_absolute_url()}#comment-{target.pk}"
+        return target.proposal.title, _comment_address(target)
     return _proposal(target)
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/follow/", views.follow_view, name="follow"),
     path("<int:pk>/unfollow/", views.unfollow_view, name="unfollow"),
     path("<int:pk>/comments/", views.comment_view, name="comment"),
+    path("<int:pk>/comments/<int:comment_pk>/", views.comment_permalink_view, name="comment_permalink"),
     path("<int:pk>/comments/<int:comment_pk>/edit/", views.comment_edit_view, name="comment_edit"),
     path("<int:pk>/comments/<int:comment_pk>/report/", views.comment_report_view, name="comment_report"),
     path("<int:pk>/pledges/", views.pledge_view, name="pledge"),

@@ -1,7 +1,7 @@
 """The public proposal pages. Each action view checks a rule, calls one service and redirects back."""
 from .accountability import evaluation_post, update_post
 from .actions import (
-    comment_edit_view, comment_report_view, comment_view, follow_view, pledge_view, report_view, status_view,
+    comment_edit_view, comment_permalink_view, comment_report_view, comment_view, follow_view, pledge_view, report_view, status_view,
     support_view, unfollow_view, unsupport_view,
 )
 from .detail import pledge_totals, proposal_detail, render_detail

@@ -163,6 +163,12 @@ def _comment_of(request, pk, comment_pk):
     return proposal, comment
 
 
+def comment_permalink_view(request, pk, comment_pk):
+    """A comment's lasting address (notifications link it): its page of the discussion, scrolled to it."""
+    proposal, comment = _comment_of(request, pk, comment_pk)
+    return redirect(comment_url(proposal, comment))
+
+
 @login_required
 def comment_report_view(request, pk, comment_pk):
     proposal, comment = _comment_of(request, pk, comment_pk)

@@ -76,7 +76,7 @@ FILLS = {
     **{f"proposals:{name}": (lambda d, u: one(d.proposals, pk=pk)) for name in
        ["edit", "status", "support", "unsupport", "follow", "unfollow", "comment", "pledge", "report"]},
     **{f"proposals:{name}": (lambda d, u: [{"pk": c.proposal_id, "comment_pk": c.pk} for c in d.comments[:1]])
-       for name in ["comment_edit", "comment_report"]},
+       for name in ["comment_edit", "comment_report", "comment_permalink"]},
     "budgets:organisation_progress": lambda d, u: every(d.organisations, org_slug=slug),
     **{f"{app}:{name}": (lambda d, u: one(d.implemented, pk=pk)) for app in ["proposals", "budgets"]
        for name in ["update_post", "evaluate"]},

@@ -212,7 +212,7 @@ def test_person_chooses_email_right_away_and_gets_one(new_page, mailoutbox):
     said = commented("Jonas Becker", TITLE)
     assert email.subject == settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + said
     assert said in email.body and COMMENT in email.body
-    assert f"/proposals/{proposal.pk}/#comment-{comment.pk}" in email.body
+    assert f"/proposals/{proposal.pk}/comments/{comment.pk}/" in email.body
     assert Delivery.objects.get(recipient=person).kind == Delivery.Kind.IMMEDIATE
 
     # Their membership is approved: only here on the platform, no email.

@@ -245,7 +245,7 @@ def test_one_email_per_person_grouped_by_organisation_and_kind(mailoutbox):
     assert "Ute Brandt edited “Übergabe Gartengeräte”." in lindenhof_part
     assert "Und Gießkannen." in lindenhof_part and "Ich bringe Saatgut mit." in lindenhof_part
     assert "Jonas Becker commented on “Reparaturcafé”." in wesertor_part and "Wiki" not in wesertor_part
-    assert f"{django_settings.SITE_URL}{garden.get_absolute_url()}#comment-" in lindenhof_part
+    assert f"{django_settings.SITE_URL}{garden.get_absolute_url()}comments/" in lindenhof_part
     assert " more" not in text and " more" not in html
     assert html.count("<h2") == 2 and html.count("<h3") == 3 and html.count("<li>") == 4
     assert "Jonas Becker commented on “Reparaturcafé”." in html

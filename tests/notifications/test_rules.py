@@ -169,7 +169,7 @@ def test_a_comment_tells_followers_but_not_its_author(proposal, author):
     assert stranger.pk not in notifications
     assert said(notifications[author.pk]) == ("Kim Kommentar commented on “Reparaturcafé im Hof”.",
                                               "Ich bringe Werkzeug mit.")
-    assert notifications[author.pk].activity.url == f"{proposal.get_absolute_url()}#comment-{comment.pk}"
+    assert notifications[author.pk].activity.url == f"{proposal.get_absolute_url()}comments/{comment.pk}/"
 
 
 def test_a_reply_also_tells_the_author_of_the_comment_replied_to(proposal, author):

@@ -254,6 +254,22 @@ def test_a_comment_or_reply_leads_to_the_page_it_stands_on(client, proposal, per
     assert "Spät geantwortet." in client.get(url(proposal), {"comments": "2"}).text
 
 
+def test_a_notification_of_a_comment_finds_its_page_however_long_the_discussion_grew(client, proposal, person):
+    from notifications.models import Activity
+
+    made = threads(proposal, 30)
+    client.force_login(person)
+    client.post(url(proposal, "comments"), {"text": "Spät geantwortet.", "parent": made[25].pk})
+    reply = Comment.objects.get(text="Spät geantwortet.")
+    address = f"/proposals/{proposal.pk}/comments/{reply.pk}/"
+    assert Activity.objects.get(verb="comment.created", target_id=reply.pk).url == address
+    response = client.get(address)
+    assert response.status_code == 302 and response.url == f"{url(proposal)}?comments=2#comment-{reply.pk}"
+    # the comment of another proposal, or none at all, is not found under this one
+    assert client.get(f"/proposals/{ProposalFactory().pk}/comments/{reply.pk}/").status_code == 404
+    assert client.get(f"/proposals/{proposal.pk}/comments/{reply.pk + 100000}/").status_code == 404
+
+
 @pytest.mark.parametrize("page", ["1", "2"])
 def test_comment_pages_ask_the_same_number_of_queries_however_long(client, organisation, person, page):
     counts = []
