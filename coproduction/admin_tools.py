@@ -1,8 +1,12 @@
 """What every app's back office shares: small service-backed form pages, and refusals shown as messages."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
+
+from .web import safe_next
 
 FORM_PAGE = "admin/form_page.html"
 
@@ -60,3 +64,15 @@ class PublicHistoryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def admin_login(request, extra_context=None):
+    """The back office's sign-in is the site's: the same form, rate limits and password reset.
+
+    Someone signed in without a staff role is told the back office is not theirs, instead of being
+    sent around between the two sign-in pages.
+    """
+    if request.user.is_authenticated and not request.user.is_staff:
+        return render(request, "admin/no_access.html", status=403)
+    target = safe_next(request, default=reverse("admin:index"))
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -6,11 +6,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import health, language, media, views
+from .admin_tools import admin_login
 from .api.docs import api_docs
 from .search.views import search
 
 admin.site.site_header = "Koproduktion"
 admin.site.site_title = "Koproduktion"
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", views.home, name="home"),
