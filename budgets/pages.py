@@ -7,7 +7,7 @@ votes a person may still cast; in My area, per budget, whether their ballot is c
 from allauth.account.models import EmailAddress
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 
-from coproduction.pages import district_source, panel
+from coproduction.pages import district_source, panel, signed_in
 from proposals.models import Proposal
 from stakeholders.models import Membership
 
@@ -47,11 +47,6 @@ panel("proposal", "budget", template="budgets/_proposal_budget.html", context=bu
       related=("budget_entry__process",), stylesheet="css/budgets.css")
 
 
-# The shared status pill (``.status-<state>``) of each phase.
-PHASE_STATE = {
-    Phase.ANNOUNCED: "draft", Phase.COLLECTING: "collecting", Phase.REVIEW: "open", Phase.VOTING: "voting",
-    Phase.RESULTS: "closed", Phase.IMPLEMENTATION: "in-progress",
-}
 PAST_PHASES = [Phase.RESULTS, Phase.IMPLEMENTATION]
 HUB_BUDGETS = 3
 
@@ -66,8 +61,6 @@ def organisation_budgets(request, organisation, bound):
     past = list(runs.filter(phase__in=PAST_PHASES).running_first()[:HUB_BUDGETS])
     if not running and not past:
         return None
-    for process in (*running, *past):
-        process.state = PHASE_STATE[process.phase]
     return {"organisation": organisation, "running": running, "past": past}
 
 
@@ -89,25 +82,15 @@ district_source("budgets", budget_districts)
 HOME_BANNERS = 3
 FOR_YOU_SHOWN = 5
 ME_SHOWN = 10
-# The shared status pills (.status-<state>) a phase is shown with.
-PHASE_PILL = {
-    Phase.ANNOUNCED: "open", Phase.COLLECTING: "collecting", Phase.REVIEW: "in-progress", Phase.VOTING: "voting",
-    Phase.RESULTS: "completed", Phase.IMPLEMENTATION: "in-progress",
-}
 BANNER_FIELDS = ("id", "title", "slug", "phase", "review_starts", "results_starts", "total_amount",
                  "proposal_count", "ballot_count", "organisation__name")
 
 
-def _signed_in(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
 
 def _with_end(processes):
-    """Each process with ``ends``: when its current phase (voting or collecting) ends, and its pill."""
+    """Each process with ``ends``: when its current phase (voting or collecting) ends."""
     for process in processes:
         process.ends = process.results_starts if process.phase == Phase.VOTING else process.review_starts
-        process.pill = PHASE_PILL.get(process.phase, "open")
     return processes
 
 
@@ -132,7 +115,7 @@ def votes_to_cast(request, obj, bound):
     "May vote" as budgets.services.eligibility_refusal says it, except the district of a budget only
     its residents vote in, which the person states on the ballot. Hidden while no budget is in voting.
     """
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     member_here = Membership.objects.approved().filter(user=user).filter(
@@ -155,7 +138,7 @@ def votes_to_cast(request, obj, bound):
 def my_ballots(request, obj, bound):
     """Per budget in voting or with a ballot of the person: whether their ballot is cast, and when; never
     what is on it. The budgets they follow."""
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     mine = _mine(user)
@@ -169,8 +152,6 @@ def my_ballots(request, obj, bound):
     follows = list(ProcessFollow.objects.filter(user=user).select_related("process")
                    .only("id", "process__id", "process__title", "process__slug", "process__phase")
                    .order_by("-created_at", "-pk")[:ME_SHOWN])
-    for follow in follows:
-        follow.process.pill = PHASE_PILL.get(follow.process.phase, "open")
     return {"processes": _with_end(processes), "follows": follows}
 
 

@@ -49,6 +49,12 @@ MATRIX_COUNTERS: dict[str, Callable] = {}
 DISTRICT_SOURCES: dict[str, Callable] = {}
 
 
+def signed_in(request):
+    """The person signed in on ``request``, or None: what "for you" and My area panels start from."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def panel(slot, name, *, template, context, order=100, related=(), stylesheet=None):
     panels = PANELS.setdefault(slot, [])
     if any(existing.name == name for existing in panels):

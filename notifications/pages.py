@@ -1,7 +1,7 @@
 """What notifications contribute to the home page ("for you": the latest unread news about what the person
 follows) and to My area (how they hear about things). Nothing is asked of the database while the kept
 count of unread notifications is zero."""
-from coproduction.pages import panel
+from coproduction.pages import panel, signed_in
 
 from .delivery import describe, visible_items
 from .models import Notification
@@ -9,13 +9,9 @@ from .models import Notification
 FOR_YOU_SHOWN = 3
 
 
-def _signed_in(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
 
 def latest_news(request, obj, bound):
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     items = []
@@ -28,7 +24,7 @@ def latest_news(request, obj, bound):
 
 
 def my_notification_settings(request, obj, bound):
-    user = _signed_in(request)
+    user = signed_in(request)
     return {"unread": user.unread_notifications} if user is not None else None
 
 

@@ -10,7 +10,7 @@ or funds the proposal. Its queries do not grow with the number of updates or eva
 """
 from django.utils.translation import gettext_lazy as _
 
-from coproduction.pages import kept_figure, matrix_counter, panel
+from coproduction.pages import kept_figure, matrix_counter, panel, signed_in
 from coproduction.permissions import allowed
 from stakeholders.models import Membership
 
@@ -136,10 +136,6 @@ def _pills(proposals):
     return proposals
 
 
-def _signed_in(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
 
 def _open_calls():
     return Call.objects.open().select_related("organisation").only(
@@ -153,7 +149,7 @@ def _my_organisations(user):
 def home_calls(request, obj, bound):
     """Open calls for ideas, the soonest deadline first; hidden while no call is open. Someone signed in
     finds their own organisations' calls "for you" (my_calls), so they are not listed twice."""
-    user = _signed_in(request)
+    user = signed_in(request)
     calls = _open_calls() if user is None else _open_calls().exclude(organisation__in=_my_organisations(user))
     calls = list(calls[:HOME_CALLS])
     return {"calls": calls, "heading": _("Open calls for ideas"), "prefix": "calls"} if calls else None
@@ -169,7 +165,7 @@ def home_proposals(request, obj, bound):
 
 def my_calls(request, obj, bound):
     """Open calls of the organisations where the person holds an approved role; hidden without one."""
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     calls = list(_open_calls().filter(organisation__in=_my_organisations(user))[:HOME_CALLS])
@@ -191,7 +187,7 @@ def _first(queryset):
 
 def me_proposals(request, obj, bound):
     """The person's own proposals, drafts included, and the proposals they support, follow or pledged to."""
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     fields = ("id", "title", "status", "created_at", "support_count")

@@ -3,7 +3,7 @@ part on the home page; in My area the profile, the memberships and, last of all,
 download and the deletion of the account."""
 from django.utils.translation import gettext_lazy as _
 
-from coproduction.pages import kept_figure, panel
+from coproduction.pages import kept_figure, panel, signed_in
 
 from .models import Membership, Organisation, User
 
@@ -11,10 +11,6 @@ HOME_ORGANISATIONS = 6
 # Last in My area, whatever other apps contribute.
 LAST = 10_000
 
-
-def _signed_in(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def home_organisations(request, obj, bound):
@@ -28,12 +24,12 @@ def people_figure(request, obj, bound):
 
 
 def my_profile(request, obj, bound):
-    user = _signed_in(request)
+    user = signed_in(request)
     return {"person": user} if user is not None else None
 
 
 def my_memberships(request, obj, bound):
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     memberships = (Membership.objects.filter(user=user).exclude(status=Membership.Status.LEFT)
@@ -44,7 +40,7 @@ def my_memberships(request, obj, bound):
 
 
 def my_account(request, obj, bound):
-    return {} if _signed_in(request) is not None else None
+    return {} if signed_in(request) is not None else None
 
 
 panel("home", "organisations", template="stakeholders/_home_organisations.html", context=home_organisations,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduction.formatting import short_datetime
-from coproduction.pages import kept_figure, panel
+from coproduction.pages import kept_figure, panel, signed_in
 
 from .models import Certificate, Shift, SignUp, Task
 
@@ -28,10 +28,6 @@ SHIFT_FIELDS = ("id", "task_id", "starts_at", "ends_at", "capacity", "confirmed_
                 "task__id", "task__title", "task__is_flexible", "task__is_remote", "task__location",
                 "task__first_timer_friendly", "task__organisation__name")
 
-
-def _signed_in(request):
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
 
 
 def tasks_soon(request, obj, bound):
@@ -61,7 +57,7 @@ def waiting_for_me(request):
     """The person's open offers and confirmed upcoming shifts, in one query for both panels: offers
     first, then the soonest shifts."""
     if "_volunteering_waiting" not in request.__dict__:
-        request._volunteering_waiting = _waiting(_signed_in(request))
+        request._volunteering_waiting = _waiting(signed_in(request))
     return request._volunteering_waiting
 
 
@@ -94,7 +90,7 @@ def shifts_for_me(request, obj, bound):
 
 def my_commitments(request, obj, bound):
     """The next shifts (places held or awaited) and the certificates; the rest is on "My commitments"."""
-    user = _signed_in(request)
+    user = signed_in(request)
     if user is None:
         return None
     now = timezone.now()

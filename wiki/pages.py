@@ -2,7 +2,7 @@
 they may still read); on an organisation's page, its spaces and their recently edited pages, as far as the
 visitor may read them."""
 from coproduction.formatting import short_datetime
-from coproduction.pages import panel
+from coproduction.pages import panel, signed_in
 
 from .models import Page, Space, Watch
 
@@ -11,8 +11,8 @@ HUB_PAGES = 5
 
 
 def my_watches(request, obj, bound):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    user = signed_in(request)
+    if user is None:
         return None
     visible_pages, visible_spaces = Page.objects.visible_to(user), Space.objects.visible_to(user)
     rows = list(
