@@ -7,7 +7,9 @@ A feature app may provide, next to its models:
   user (stakeholders.privacy, stakeholders.erasure);
 - ``api.py``: its open-data endpoints (coproduction.api);
 - ``demo.py``: its demo content (seed_demo), run in the order of INSTALLED_APPS;
-- ``search.py`` with ``SEARCH``: what it indexes and its kinds of results on /search/ (coproduction.search).
+- ``search.py`` with ``SEARCH``: what it indexes and its kinds of results on /search/ (coproduction.search);
+- ``attention.py`` with ``ATTENTION`` (and optionally ``REFINE``): the work waiting for staff that the
+  back office's start page counts (stakeholders.start_page).
 
 The core imports none of these apps by name: it asks this module for the contracts present.
 """

@@ -7,7 +7,19 @@ from django.utils.translation import ngettext
 from coproduction.images import PicturesAdminMixin
 
 from . import erasure, services
+from .start_page import with_start_page
 from .models import Invitation, Membership, Organisation, User
+
+# The back office opens on what needs attention in the person's organisations.
+admin.site.index = with_start_page(admin.site.index)
+admin.site.index_title = _("What needs attention")
+
+
+def may_work_in_back_office(request):
+    """Asked by every model of the admin's menu; answered once per request."""
+    if not hasattr(request, "_may_work_in_back_office"):
+        request._may_work_in_back_office = request.user.has_perm("stakeholders.work_in_back_office")
+    return request._may_work_in_back_office
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -28,8 +40,14 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{f"{self.organisation_lookup}__in": self.scoped_organisations(request)})
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The list is scoped already; narrowing it to one organisation (the start page's links) is safe.
+        if lookup == f"{self.organisation_lookup}__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     def has_module_permission(self, request):
-        return request.user.has_perm("stakeholders.work_in_back_office")
+        return may_work_in_back_office(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -57,7 +75,7 @@ class SharedCatalogueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def has_module_permission(self, request):
-        return request.user.has_perm("stakeholders.work_in_back_office")
+        return may_work_in_back_office(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -12,10 +12,12 @@ from django.utils.translation import ngettext
 
 from coproduction.errors import DomainError
 from coproduction.images import PicturesAdminMixin
+from stakeholders.start_page import need_filter
 from proposals.models import Proposal
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 
 from . import services
+from .attention import ATTENTION
 from .models import BriefingLink, Certificate, Shift, SignUp, Skill, Task
 from .models.tasks import LINKABLE_PROPOSAL_STATUSES
 from .services.organising import TASK_FIELDS
@@ -227,7 +229,7 @@ class ShiftAdmin(OrganisationScopedAdmin):
     organisation_lookup = "task__organisation"
     list_display = ["__str__", "starts_at", "ends_at", "capacity", "confirmed_count", "offered_count",
                     "waitlist_count", "cancelled_at"]
-    list_filter = ["task__status", "starts_at"]
+    list_filter = [need_filter(*[n for n in ATTENTION if n.code == "short-shifts"]), "task__status", "starts_at"]
     search_fields = ["task__title"]
     list_select_related = ["task"]
     date_hierarchy = "starts_at"
@@ -251,7 +253,7 @@ class ShiftAdmin(OrganisationScopedAdmin):
 class SignUpAdmin(OrganisationScopedAdmin):
     organisation_lookup = "shift__task__organisation"
     list_display = ["user", "email", "shift", "status", "waitlist_number", "offer_expires_at", "attended", "hours"]
-    list_filter = ["status", "attended"]
+    list_filter = [need_filter(*[n for n in ATTENTION if n.code == "expiring-offers"]), "status", "attended"]
     search_fields = ["user__display_name", "user__email", "shift__task__title"]
     list_select_related = ["user", "shift__task"]
     fields = ["shift", "user", "status", "waitlist_number", "offered_at", "offer_expires_at", "confirmed_at",

@@ -8,10 +8,12 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.start_page import need_filter
 from stakeholders.admin import OrganisationScopedAdmin
 from stakeholders.models import Membership, User
 
 from . import services
+from .attention import ATTENTION
 from .models import Page, PageRedirect, PageTemplate, Revision, Space
 
 
@@ -90,7 +92,7 @@ class PageAdmin(OrganisationScopedAdmin):
     form = PageAdminForm
     organisation_lookup = "space__organisation"
     list_display = ["title", "space", "owner", "last_edited_at", "last_edited_by"]
-    list_filter = ["space"]
+    list_filter = [need_filter(*ATTENTION), "space"]
     search_fields = ["title", "slug"]
     list_select_related = ["space", "owner", "last_edited_by"]
     fields = ["space", "title", "slug", "owner", "created_at", "created_by", "last_edited_at", "last_edited_by"]
@@ -98,7 +100,7 @@ class PageAdmin(OrganisationScopedAdmin):
     inlines = [RedirectInline]
 
     def get_list_filter(self, request):
-        return self.list_filter if request.user.is_superuser else []
+        return self.list_filter if request.user.is_superuser else self.list_filter[:1]
 
     def has_add_permission(self, request):
         return False  # pages are written on the site, with their first revision

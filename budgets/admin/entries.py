@@ -48,6 +48,8 @@ class ScopedByProcessAdmin(OrganisationScopedAdmin):
 class EntryAdmin(ScopedByProcessAdmin):
     """The proposals of a budget with their review and votes; staff review them on "Review now"."""
 
+    organisation_lookup = "process__organisation"  # the start page's links narrow the list by it
+
     list_display = ["proposal_title", "process", "feasibility", "estimated_cost", "final_cost", "vote_count",
                     "is_funded", "result_rank", "review_link"]
     list_filter = [("process", admin.RelatedOnlyFieldListFilter), "feasibility", "is_funded"]

@@ -8,10 +8,12 @@ from django.utils.translation import ngettext
 
 from coproduction.admin_tools import PublicHistoryInline, form_page
 from coproduction.errors import DomainError
+from stakeholders.start_page import need_filter
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
 
 from .. import services
+from ..attention import ATTENTION
 from ..models import Call, Category, Proposal, StatusChange, forget_mode_counts
 from .common import _apply_each, _bound_action_form, hide, unhide
 from .forms import AssistedProposalForm, StatusChangeForm
@@ -26,7 +28,8 @@ class StatusChangeInline(PublicHistoryInline):
 class ProposalAdmin(OrganisationScopedAdmin):
     list_display = ["title", "organisation", "status", "planning", "delivery", "support_count", "comment_count",
                     "pledge_count", "is_hidden", "published_at", "channel", "entered_by"]
-    list_filter = ["organisation", "status", "planning", "delivery", "category", "is_hidden", "channel"]
+    list_filter = [need_filter(*[need for need in ATTENTION if need.code == "unanswered"]),
+                   "organisation", "status", "planning", "delivery", "category", "is_hidden", "channel"]
     search_fields = ["title", "summary", "text", "district", "author__display_name"]
     list_select_related = ["organisation", "entered_by"]
     fieldsets = [

@@ -54,6 +54,12 @@ class ShiftQuerySet(models.QuerySet):
     def with_free_places(self):
         return self.filter(confirmed_count__lt=F("capacity") - F("offered_count"))
 
+    def short_of_people(self, now=None, within=timedelta(days=7)):
+        """Published shifts starting in the next days that still have free places (an empty roster too)."""
+        now = _now(now)
+        return self.not_cancelled().with_free_places().filter(
+            task__status=Task.Status.PUBLISHED, starts_at__gte=now, starts_at__lt=now + within)
+
     def full(self):
         return self.filter(confirmed_count__gte=F("capacity") - F("offered_count"))
 
