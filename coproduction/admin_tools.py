@@ -1,11 +1,19 @@
-"""What every app's back office shares: small service-backed form pages, and refusals shown as messages."""
+"""What every app's back office shares: small service-backed form pages, one-click decisions on an
+object's own page, and refusals shown as messages."""
+from dataclasses import dataclass
+from typing import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
+from .errors import DomainError
 from .web import safe_next
 
 FORM_PAGE = "admin/form_page.html"
@@ -76,3 +84,94 @@ def admin_login(request, extra_context=None):
         return render(request, "admin/no_access.html", status=403)
     target = safe_next(request, default=reverse("admin:index"))
     return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+@dataclass
+class Decision:
+    """A decision staff take on an object's own page, with one click (and a few fields, if any).
+
+    ``run(request, obj, data)`` calls the service and returns the success message; ``form_class``
+    holds the fields the decision asks for (a reason, a response); ``primary`` marks the expected one.
+    """
+
+    name: str
+    label: str
+    run: Callable
+    form_class: type | None = None
+    primary: bool = False
+    explanation: str = ""
+    done_url: Callable | None = None  # (request, obj) → where to go afterwards; default: the page again
+
+
+class DecisionsAdmin:
+    """A ModelAdmin mixin: ``decisions(request, obj)`` lists what may be decided on ``obj`` now.
+
+    They are shown above the object's page as small forms that POST to ``<id>/decide/<name>/``; the
+    object is looked up through the admin's own (scoped) queryset, so staff of another organisation
+    find nothing to decide. A refusal of the service, or a field left empty, comes back as a message.
+    """
+
+    def decisions(self, request, obj):
+        return []
+
+    def get_urls(self):
+        opts = self.model._meta
+        decide = path("<path:object_id>/decide/<slug:name>/", self.admin_site.admin_view(self.decide_view),
+                      name=f"{opts.app_label}_{opts.model_name}_decide")
+        return [decide, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            opts = self.model._meta
+            extra_context = {**(extra_context or {}), "decisions": [
+                (decision, decision.form_class(auto_id=f"decide-{decision.name}-%s") if decision.form_class else None,
+                 reverse(f"admin:{opts.app_label}_{opts.model_name}_decide", args=[obj.pk, decision.name]))
+                for decision in self.decisions(request, obj)
+            ]}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id, name):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        decision = next((d for d in self.decisions(request, obj) if d.name == name), None) if obj else None
+        if decision is None:
+            raise Http404
+        opts = self.model._meta
+        page = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        form = decision.form_class(request.POST) if decision.form_class else None
+        if form is not None and not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    self.message_user(request, f"{label}: {error}" if label else error, messages.ERROR)
+            return redirect(page)
+        try:
+            done = decision.run(request, obj, form.cleaned_data if form is not None else {})
+        except DomainError as error:
+            refuse_in_admin(self, request, error)
+            return redirect(page)
+        self.message_user(request, done, messages.SUCCESS)
+        return redirect(decision.done_url(request, obj) if decision.done_url else page)
+
+
+class LabelledInlineForm:
+    """A form mixin for tabular inlines: each input gets a name for screen readers (column and row),
+    since a table's column headings are not labels of the inputs below them (axe: label)."""
+
+    row_label = None  # e.g. _("Shift %(number)s")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        row = (self.row_label % {"number": int(index) + 1}) if index.isdigit() and self.row_label else \
+            gettext("new row")
+        for field in self.fields.values():
+            name = f"{field.label}, {row}"
+            parts = getattr(field.widget, "widgets", None)
+            if parts and len(parts) == 2:
+                for part, kind in zip(parts, (gettext("date"), gettext("time"))):
+                    part.attrs["aria-label"] = f"{field.label} ({kind}), {row}"
+            else:
+                field.widget.attrs["aria-label"] = name

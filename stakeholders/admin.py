@@ -1,9 +1,11 @@
 """The back office. Staff of an organisation see and change only their organisations' objects."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.admin_tools import Decision, DecisionsAdmin
 from coproduction.images import PicturesAdminMixin
 
 from . import erasure, services
@@ -155,7 +157,7 @@ class OrganisationAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(OrganisationScopedAdmin):
+class MembershipAdmin(DecisionsAdmin, OrganisationScopedAdmin):
     list_display = ["user", "organisation", "role", "status", "is_multiplier", "is_listed", "requested_at", "decided_at"]
     list_filter = ["status", "role", "is_multiplier", "organisation"]
     search_fields = ["user__display_name", "organisation__name", "message"]
@@ -178,6 +180,27 @@ class MembershipAdmin(OrganisationScopedAdmin):
         if obj is None:
             return ["user", "organisation", "role", "status", "is_multiplier", "is_listed", "message"]
         return self.fields
+
+    def decisions(self, request, membership):
+        if membership.status != Membership.Status.REQUESTED or \
+                not request.user.has_perm("stakeholders.decide_membership", membership):
+            return []
+
+        def decide(approve):
+            def run(request, membership, data):
+                services.membership_decide(membership=membership, decided_by=request.user, approve=approve)
+                name = membership.user.display_name
+                return (_("%(name)s now holds the role “%(role)s”.") if approve else
+                        _("The request of %(name)s was declined.")) % {"name": name, "role": membership.get_role_display()}
+            return run
+
+        back = lambda request, membership: reverse("admin:index")  # noqa: E731 - on to the next thing waiting
+        return [
+            Decision("approve", _("Approve the request"), decide(True), primary=True, done_url=back,
+                     explanation=_("The person gets the role at once and is told so.")),
+            Decision("decline", _("Decline the request"), decide(False), done_url=back,
+                     explanation=_("The person is told that the request was declined.")),
+        ]
 
     def _decide(self, request, queryset, approve):
         done = 0

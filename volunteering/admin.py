@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduction.admin_tools import LabelledInlineForm
 from coproduction.errors import DomainError
 from coproduction.images import PicturesAdminMixin
 from stakeholders.start_page import need_filter
@@ -36,8 +37,10 @@ def _apply_each(modeladmin, request, objects, change, done_message):
     modeladmin.message_user(request, done_message(done), messages.SUCCESS if done else messages.INFO)
 
 
-class ShiftInlineForm(forms.ModelForm):
+class ShiftInlineForm(LabelledInlineForm, forms.ModelForm):
     """Checks what the services would refuse, so the message sits at the field."""
+
+    row_label = _("shift %(number)s")
 
     class Meta:
         model = Shift
@@ -80,8 +83,17 @@ class ShiftInline(admin.TabularInline):
         return obj is None or not obj.is_cancelled
 
 
+class BriefingLinkForm(LabelledInlineForm, forms.ModelForm):
+    row_label = _("link %(number)s")
+
+    class Meta:
+        model = BriefingLink
+        fields = ["title", "url", "position"]
+
+
 class BriefingLinkInline(admin.TabularInline):
     model = BriefingLink
+    form = BriefingLinkForm
     fields = ["title", "url", "position"]
     extra = 1
 
@@ -101,7 +113,8 @@ class BriefingLinkInline(admin.TabularInline):
 @admin.register(Task)
 class TaskAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
     pictures = {"image": _("Picture")}
-    list_display = ["title", "organisation", "kind", "status", "proposal", "is_remote", "is_flexible", "created_at"]
+    list_display = ["title", "organisation", "kind", "status", "is_public", "proposal", "is_remote", "is_flexible",
+                    "created_at"]
     list_filter = ["status", "kind", "is_remote", "is_flexible", "first_timer_friendly", "organisation"]
     search_fields = ["title", "purpose", "location", "district"]
     list_select_related = ["organisation", "proposal"]
@@ -124,6 +137,10 @@ class TaskAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
         if request.user.is_superuser:
             return self.list_filter
         return [f for f in self.list_filter if f != "organisation"]
+
+    @admin.display(description=_("public"), boolean=True, ordering="status")
+    def is_public(self, task):
+        return task.status == Task.Status.PUBLISHED
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_cancelled:
@@ -162,6 +179,46 @@ class TaskAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
             # The form checked the same rules; this is reached only when the task changed meanwhile.
             transaction.set_rollback(True)
             self.message_user(request, _("Nothing was saved: %(error)s") % {"error": error.message}, messages.ERROR)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["task_is_draft"] = obj is None or obj.status == Task.Status.DRAFT
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Shifts first, then “Save and publish” publishes: the service checks the task is ready."""
+        super().save_related(request, form, formsets, change)
+        task = form.instance
+        request._task_published = False
+        if "_publish" in request.POST and task.pk and task.status == Task.Status.DRAFT:
+            try:
+                services.task_publish(task=task, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, _("Saved as a draft, not published: %(error)s") % {"error": error.message},
+                                  messages.WARNING)
+            else:
+                request._task_published = True
+                task.status = Task.Status.PUBLISHED
+
+    def _say_what_it_is(self, request, task):
+        if getattr(request, "_task_published", False):
+            self.message_user(request, _("“%(title)s” is published: volunteers can now find it and sign up.")
+                              % {"title": task.title}, messages.SUCCESS)
+        elif task.status == Task.Status.DRAFT:
+            self.message_user(request, _("“%(title)s” is saved as a draft and not public yet. Publish it with "
+                                         "“Save and publish” when it is ready.") % {"title": task.title},
+                              messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._say_what_it_is(request, obj)
+        if "_publish" in request.POST:
+            return self.response_post_save_add(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._say_what_it_is(request, obj)
+        if "_publish" in request.POST:
+            return self.response_post_save_change(request, obj)
+        return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Shift:

@@ -28,6 +28,23 @@ class StatusChangeForm(forms.Form):
     )
 
 
+def answer_form_for(proposal):
+    """The one-step answer on a proposal's page: the statuses staff may move it to now, and the response."""
+    moves = services.TRANSITIONS[proposal.status]
+    choices = [(value, label) for value, label in Proposal.Status.choices if moves.get(value) == "staff"]
+    if not choices:
+        return None
+
+    class AnswerForm(StatusChangeForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["to_status"].choices = choices
+            self.fields["response"].help_text = _("Shown on the proposal's page as the organisation's official "
+                                                  "answer; the author and its followers are told.")
+
+    return AnswerForm
+
+
 class HideForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for hiding"), max_length=300,

@@ -1,10 +1,11 @@
 """What people do with proposals, in the back office: comments, supports, pledges, status history, reports."""
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coproduction.admin_tools import form_page
+from coproduction.admin_tools import Decision, DecisionsAdmin, form_page
 
 from .. import services
 from ..models import Comment, Pledge, Proposal, Report, StatusChange, Support
@@ -14,8 +15,35 @@ from .common import (
 from .forms import AssistedCommentForm, AssistedSupportForm, HideForm
 
 
+def report_decisions(target):
+    """Hide or dismiss, on the page of a reported proposal or comment (nothing if no report is open)."""
+    reports = list(services.open_reports_on(target))
+    if not reports:
+        return []
+    reasons = "; ".join(f"„{report.reason}“" for report in reports[:3])
+    told = ngettext("Reported %(count)d time: %(reasons)s", "Reported %(count)d times: %(reasons)s", len(reports)) % {
+        "count": len(reports), "reasons": reasons}
+
+    def hide(request, target, data):
+        count = services.content_reports_decide(target=target, moderator=request.user, hide=True,
+                                                reason=data["reason"])
+        return ngettext("Hidden with your reason; %d report decided.", "Hidden with your reason; %d reports decided.",
+                        count) % count
+
+    def dismiss(request, target, data):
+        count = services.content_reports_decide(target=target, moderator=request.user, hide=False)
+        return ngettext("%d report dismissed; the content stays visible.",
+                        "%d reports dismissed; the content stays visible.", count) % count
+
+    return [
+        Decision("hide", _("Hide with a public reason"), hide, form_class=HideForm, primary=True, explanation=told),
+        Decision("dismiss", _("Dismiss the report"), dismiss,
+                 explanation=_("Nothing is wrong with it: it stays visible, and the report is closed.")),
+    ]
+
+
 @admin.register(Comment)
-class CommentAdmin(AssistedEntryAdmin, ScopedChildAdmin):
+class CommentAdmin(DecisionsAdmin, AssistedEntryAdmin, ScopedChildAdmin):
     list_display = ["excerpt", "proposal", "author", "channel", "entered_by", "is_hidden", "created_at"]
     list_filter = ["is_hidden", "channel"]
     search_fields = ["text", "proposal__title", "author__display_name"]
@@ -32,6 +60,9 @@ class CommentAdmin(AssistedEntryAdmin, ScopedChildAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def decisions(self, request, comment):
+        return report_decisions(comment)
 
     def assisted_create(self, request, data):
         return services.comment_create(
@@ -124,7 +155,7 @@ class ReportStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedChildAdmin):
+class ReportAdmin(DecisionsAdmin, ScopedChildAdmin):
     """The moderation queue."""
 
     list_display = ["reported_content", "reason", "reporter", "created_at", "status", "decided_by"]
@@ -145,6 +176,26 @@ class ReportAdmin(ScopedChildAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def decisions(self, request, report):
+        if report.status != Report.Status.OPEN:
+            return []
+        queue = lambda request, report: reverse("admin:proposals_report_changelist")  # noqa: E731 - the next one
+
+        def hide(request, report, data):
+            services.report_decide(report=report, moderator=request.user, hide=True, reason=data["reason"])
+            return _("The content is hidden with your reason.")
+
+        def dismiss(request, report, data):
+            services.report_decide(report=report, moderator=request.user, hide=False)
+            return _("The report is dismissed; the content stays visible.")
+
+        return [
+            Decision("hide", _("Hide with a public reason"), hide, form_class=HideForm, primary=True, done_url=queue,
+                     explanation=_("Reported content: %(content)s") % {"content": self.reported_content(report)}),
+            Decision("dismiss", _("Dismiss the report"), dismiss, done_url=queue,
+                     explanation=_("Nothing is wrong with it: it stays visible, and the report is closed.")),
+        ]
 
     def _decide(self, request, queryset, hide, reason=""):
         _apply_each(

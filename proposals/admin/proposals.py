@@ -3,10 +3,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coproduction.admin_tools import PublicHistoryInline, form_page
+from coproduction.admin_tools import Decision, DecisionsAdmin, PublicHistoryInline, form_page
 from coproduction.errors import DomainError
 from stakeholders.start_page import need_filter
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
@@ -16,7 +17,8 @@ from .. import services
 from ..attention import ATTENTION
 from ..models import Call, Category, Proposal, StatusChange, forget_mode_counts
 from .common import _apply_each, _bound_action_form, hide, unhide
-from .forms import AssistedProposalForm, StatusChangeForm
+from .forms import AssistedProposalForm, StatusChangeForm, answer_form_for
+from .participation import report_decisions
 
 
 class StatusChangeInline(PublicHistoryInline):
@@ -25,7 +27,7 @@ class StatusChangeInline(PublicHistoryInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(OrganisationScopedAdmin):
+class ProposalAdmin(DecisionsAdmin, OrganisationScopedAdmin):
     list_display = ["title", "organisation", "status", "planning", "delivery", "support_count", "comment_count",
                     "pledge_count", "is_hidden", "published_at", "channel", "entered_by"]
     list_filter = [need_filter(*[need for need in ATTENTION if need.code == "unanswered"]),
@@ -67,6 +69,27 @@ class ProposalAdmin(OrganisationScopedAdmin):
                 "assist_comment": proposal.status != Proposal.Status.DRAFT and not proposal.is_hidden,
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def decisions(self, request, proposal):
+        found = report_decisions(proposal)
+        answer_form = answer_form_for(proposal) if not proposal.is_hidden else None
+        if answer_form is not None:
+            waiting = ""
+            if proposal.status == Proposal.Status.PUBLISHED and proposal.published_at:
+                days = (timezone.now() - proposal.published_at).days
+                waiting = ngettext("Waiting for a first answer for %d day.",
+                                   "Waiting for a first answer for %d days.", days) % days
+
+            def answer(request, proposal, data):
+                services.proposal_set_status(proposal=proposal, actor=request.user, to_status=data["to_status"],
+                                             response=data["response"])
+                return _("Answered: the proposal is now “%(status)s”, with your public response.") % {
+                    "status": Proposal.Status(data["to_status"]).label}
+
+            found.insert(0, Decision("answer", _("Answer with a decision"), answer, form_class=answer_form,
+                                     primary=not found, explanation=waiting,
+                                     done_url=lambda request, proposal: reverse("admin:index")))
+        return found
 
     def add_view(self, request, form_url="", extra_context=None):
         """Staff enter a proposal from a participant who took part offline; it is published at once."""

@@ -6,7 +6,7 @@ from .lifecycle import (
     TRACKED, TRANSITIONS, author_moves, check_author_move, implementations_open, proposal_create,
     proposal_record_decision, proposal_set_status, proposal_update,
 )
-from .moderation import content_set_hidden, report_create, report_decide
+from .moderation import content_reports_decide, content_set_hidden, open_reports_on, report_create, report_decide
 from .participation import (
     comment_create, comment_edit, pledge_create, proposal_follow, proposal_support, proposal_unfollow,
     proposal_unsupport,
@@ -14,9 +14,9 @@ from .participation import (
 
 __all__ = [
     "TRACKED", "TRANSITIONS", "ProposalError", "author_moves", "check_author_move", "comment_create", "comment_edit",
-    "content_set_hidden", "evaluation_create", "implementation_update_post", "implementations_open", "may_evaluate",
+    "content_reports_decide", "content_set_hidden", "evaluation_create", "implementation_update_post", "implementations_open", "may_evaluate",
     "person_contributions_withdraw", "person_drafts_delete", "person_pictures_discard", "pledge_create",
     "proposal_create", "proposal_follow", "proposal_record_decision", "proposal_set_status",
     "proposal_support", "proposal_unfollow", "proposal_unsupport", "proposal_update", "report_create",
-    "report_decide", "took_part_through",
+    "open_reports_on", "report_decide", "took_part_through",
 ]

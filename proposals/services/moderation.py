@@ -66,4 +66,31 @@ def report_decide(*, report, moderator, hide, reason=""):
     report.decided_by = moderator
     report.decided_at = timezone.now()
     report.save(update_fields=["status", "decided_by", "decided_at"])
+    if hide:  # the content is hidden: the other reports about it are settled with it
+        _open_reports_on(report.comment or report.proposal).update(
+            status=Report.Status.HIDDEN, decided_by=moderator, decided_at=report.decided_at)
     return report
+
+
+def _open_reports_on(target):
+    if isinstance(target, Proposal):
+        return Report.objects.filter(proposal=target, comment__isnull=True, status=Report.Status.OPEN)
+    return Report.objects.filter(comment=target, status=Report.Status.OPEN)
+
+
+def open_reports_on(target):
+    """The open reports about a proposal (itself, not its comments) or a comment, oldest first."""
+    return _open_reports_on(target).select_related("reporter").order_by("created_at", "pk")
+
+
+@transaction.atomic
+def content_reports_decide(*, target, moderator, hide, reason=""):
+    """Staff decide every open report about a proposal or comment at once: hide it, or dismiss them.
+
+    Returns how many reports were decided; refuses if there are none (decided meanwhile)."""
+    reports = list(_open_reports_on(target).select_for_update().order_by("created_at", "pk"))
+    if not reports:
+        raise ProposalError(_("This report has already been dealt with."))
+    for report in reports if not hide else reports[:1]:  # hiding the content settles the others
+        report_decide(report=report, moderator=moderator, hide=hide, reason=reason)
+    return len(reports)
