@@ -8,9 +8,11 @@ from .registry import categories
 class PreferencesForm(forms.Form):
     """One choice per category: how the person hears about it."""
 
-    def __init__(self, *args, current, **kwargs):
+    def __init__(self, *args, current, staff=False, **kwargs):
         super().__init__(*args, **kwargs)
         for category in categories():
+            if category.for_staff and not staff:
+                continue
             self.fields[category.code] = forms.ChoiceField(
                 label=category.label, choices=Channel.choices, initial=current[category.code],
                 widget=forms.RadioSelect,

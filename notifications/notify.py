@@ -28,6 +28,10 @@ def _for_staff(membership):
 class Category:
     # Listed last on the preferences page, after the feature apps' categories.
     MEMBERSHIPS = category("memberships", gettext_lazy("My memberships"), default_channel=Channel.IMMEDIATE, order=90)
+    # What staff are alerted to in their organisations (new reports, proposals, requests to join, …):
+    # every app adds its rules in this category; by default they arrive once a day, in the summary.
+    STAFF = category("staff", gettext_lazy("For staff of my organisations"), default_channel=Channel.DAILY, order=80,
+                     for_staff=True)
 
 
 class Verb:
@@ -36,12 +40,15 @@ class Verb:
     REQUESTED = event(Recorded.REQUESTED, describe=_for_staff)
     APPROVED = event(Recorded.APPROVED, describe=_for_member)
     DECLINED = event(Recorded.DECLINED, describe=_for_member)
+    LEFT = event(Recorded.LEFT, describe=_for_staff)
 
 
-def _staff_of(activity):
+def staff_of(activity):
+    """The staff of the activity's organisation: whom a staff alert tells (never another organisation's)."""
     return Membership.objects.approved().filter(
         organisation_id=activity.organisation_id, role=Membership.Role.STAFF
     ).values_list("user_id", flat=True)
+
 
 
 def _values(activity):
@@ -49,7 +56,7 @@ def _values(activity):
             "role": Membership.Role(activity.data["role"]).label}
 
 
-rule(Verb.REQUESTED, Category.MEMBERSHIPS, recipients=_staff_of,
+rule(Verb.REQUESTED, Category.STAFF, recipients=staff_of,
      message=lambda activity: (_("%(name)s asks to join %(title)s as “%(role)s”.") % _values(activity), ""))
 rule(Verb.APPROVED, Category.MEMBERSHIPS, recipients=lambda activity: [activity.target.user_id],
      message=lambda activity: (_("You now hold the role “%(role)s” at %(title)s.") % _values(activity), ""))

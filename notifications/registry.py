@@ -19,6 +19,10 @@ app or a category changes nothing here and needs no migration:
   a participatory budget): ``recipients`` must then return a values_list queryset of user ids, and
   the notifications are derived right after the commit, set-based, by a task (see
   ``notifications.services.fan_out``) instead of inside the change's transaction.
+  A verb may have one more rule in each other category (a new proposal tells the followers of its
+  call, and the organisation's staff in their own category): the first rule declared is the verb's
+  own, the others follow it, and a person picked by an earlier rule is not told twice (one
+  notification per person and activity). A broadcast is a verb's only rule.
 - ``visibility(model, visible)``: ``visible(ids)`` returns {id: None or organisation id} for
   the targets that still exist and are not hidden; an organisation id means only people with an
   approved role there may see it (members-only wiki spaces). Targets it leaves out are gone.
@@ -35,6 +39,7 @@ class NotificationCategory:
     label: str
     default_channel: str
     order: int
+    for_staff: bool = False  # offered on the preferences page only to people with a staff role
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,18 @@ class UndeclaredVerb(LookupError):
 CATEGORIES: dict[str, NotificationCategory] = {}
 EVENTS: dict[str, Event] = {}
 RULES: dict[str, Rule] = {}
+MORE_RULES: dict[str, list[Rule]] = {}  # a verb's further rules, each in a category of its own
 VISIBILITY: dict[type, Callable] = {}
 
 
-def category(code, label, *, default_channel, order):
+def category(code, label, *, default_channel, order, for_staff=False):
     if code in CATEGORIES:
         raise ValueError(f"Two notification categories {code!r}")
     if len(code) > 20:
         raise ValueError(f"The notification category {code!r} is longer than 20 characters")
     if default_channel not in Channel.values:
         raise ValueError(f"Unknown channel {default_channel!r}")
-    CATEGORIES[code] = NotificationCategory(code, label, str(default_channel), order)
+    CATEGORIES[code] = NotificationCategory(code, label, str(default_channel), order, for_staff)
     return code
 
 
@@ -87,15 +93,21 @@ def event(verb, *, describe):
 
 
 def rule(verb, category, *, recipients, message, urgent=False, include_actor=False, broadcast=False):
-    if verb in RULES:
-        raise ValueError(f"Two notification rules for {verb!r}")
+    if any(known.category == category for known in rules_for(verb)):
+        raise ValueError(f"Two notification rules for {verb!r} in the category {category!r}")
     if verb not in EVENTS:
         raise UndeclaredVerb(f"A notification rule for the undeclared verb {verb!r}")
     if category not in CATEGORIES:
         raise ValueError(f"Unknown notification category {category!r}")
     if broadcast and urgent:
         raise ValueError("A broadcast reaches people after the change; it cannot be time-critical")
-    RULES[verb] = Rule(verb, category, recipients, message, urgent, include_actor, broadcast)
+    if verb in RULES and (broadcast or RULES[verb].broadcast):
+        raise ValueError(f"A broadcast is the only rule of {verb!r}")
+    declared = Rule(verb, category, recipients, message, urgent, include_actor, broadcast)
+    if verb in RULES:
+        MORE_RULES.setdefault(verb, []).append(declared)
+    else:
+        RULES[verb] = declared
 
 
 def visibility(model, visible):
@@ -110,8 +122,19 @@ def event_for(verb):
         raise UndeclaredVerb(f"No app declared the verb {verb!r}; declare it with event() in its notify.py") from None
 
 
-def rule_for(verb):
+def rule_for(verb, category=None):
+    """The rule of ``verb`` (in ``category``, for a notification made by a further rule)."""
+    if category is not None:
+        for known in MORE_RULES.get(verb, ()):
+            if known.category == category:
+                return known
     return RULES.get(verb)
+
+
+def rules_for(verb):
+    """Every rule of ``verb``, its own first."""
+    first = RULES.get(verb)
+    return ([first] if first else []) + MORE_RULES.get(verb, [])
 
 
 def categories():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from . import jobs
 from .jobs import enqueue
 from .models import Activity, Channel, Notification, Preference
-from .registry import CATEGORIES, category_codes, default_channels, event_for, rule_for
+from .registry import CATEGORIES, category_codes, default_channels, event_for, rule_for, rules_for
 from .tokens import ALL_CATEGORIES
 
 
@@ -38,10 +38,12 @@ def activity_record(*, actor, verb, target, organisation=None, **data):
         data={**extra, **data},
         fan_out_pending=rule is not None and rule.broadcast,
     )
-    if rule is not None and rule.broadcast:
-        transaction.on_commit(lambda: enqueue(jobs.FAN_OUT, activity.pk))
-    elif rule is not None:
-        _notify(activity, rule)
+    told = set()
+    for each in rules_for(verb):
+        if each.broadcast:
+            transaction.on_commit(lambda: enqueue(jobs.FAN_OUT, activity.pk))
+        else:
+            told |= {row.recipient_id for row in _notify(activity, each, skip=told)}
     return activity
 
 
@@ -103,8 +105,8 @@ def fan_out_overdue(now=None):
                 .values_list("pk", flat=True)[:100])
 
 
-def _notify(activity, rule):
-    wanted = {pk for pk in rule.recipients(activity) if pk is not None}
+def _notify(activity, rule, skip=()):
+    wanted = {pk for pk in rule.recipients(activity) if pk is not None} - set(skip)
     if not rule.include_actor:
         wanted.discard(activity.actor_id)
     if not wanted:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stakeholders.staff import is_staff_anywhere
+
 from . import delivery, services, tokens
 from .delivery import describe, visible_items
 from .forms import PreferencesForm
@@ -79,7 +81,8 @@ def _back(request):
 @login_required
 def preferences(request):
     current = services.channels_of(request.user)
-    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current,
+                           staff=request.user.is_superuser or is_staff_anywhere(request.user))
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, channels=form.cleaned_data)
         messages.success(request, _("Your notification settings are saved."))

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 
 from notifications.channels import Channel
+from notifications.notify import Category as Core, staff_of
 from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt
 
@@ -36,7 +37,10 @@ def _content(target):
 
 
 def _report(report):
-    return _content(report.comment if report.comment_id else report.proposal)
+    """Told only to staff: the report's page in the back office, where they decide it."""
+    title, _address = _content(report.comment if report.comment_id else report.proposal)
+    return title, reverse("admin:proposals_report_change", args=[report.pk]), {
+        "reason": excerpt(report.reason, 80), "on_comment": bool(report.comment_id)}
 
 
 def _update(update):
@@ -123,3 +127,11 @@ def _visible_updates(ids):
 
 
 visibility(ImplementationUpdate, _visible_updates)
+
+
+# Staff alerts: what staff of the proposal's organisation should know the same day.
+rule(Verb.REPORTED, Core.STAFF, recipients=staff_of, message=lambda activity: (
+    (_("A comment on “%(title)s” was reported.") if activity.data.get("on_comment")
+     else _("“%(title)s” was reported.")) % {"title": activity.title}, activity.data.get("reason", "")))
+rule(Verb.PUBLISHED, Core.STAFF, recipients=staff_of, message=lambda activity: (
+    _("New proposal: “%(title)s” by %(name)s.") % {"title": activity.title, "name": actor_name(activity)}, ""))

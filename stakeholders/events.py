@@ -6,3 +6,4 @@ class Verb:
     REQUESTED = "membership.requested"
     APPROVED = "membership.approved"
     DECLINED = "membership.declined"
+    LEFT = "membership.left"

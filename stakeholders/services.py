@@ -68,10 +68,13 @@ def membership_leave(*, membership, user):
         raise MembershipError(_("You can only leave your own memberships."))
     if membership.status not in Membership.ACTIVE_STATUSES:
         raise MembershipError(_("This membership has already ended."))
+    was_approved = membership.status == Membership.Status.APPROVED
     membership.status = Membership.Status.LEFT
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
     _sync_back_office_access(membership.user)
+    if was_approved:
+        record(actor=user, verb=Verb.LEFT, target=membership, organisation=membership.organisation)
     return membership
 
 

@@ -3,10 +3,14 @@
 Offers of a freed place, reminders, cancelled shifts and changed shift times are time-critical:
 they are emailed right away whatever digest the person chose (unless they chose "only here").
 """
+from datetime import datetime, timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy, gettext_noop
 
 from notifications.channels import Channel
+from notifications.notify import Category as Core, staff_of
 from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt, exists, when
 
@@ -140,3 +144,21 @@ def _visible_tasks(ids):
 visibility(SignUp, exists(SignUp))
 visibility(Shift, exists(Shift))
 visibility(Task, _visible_tasks)
+
+
+LATE_CANCELLATION = timedelta(hours=48)
+
+
+def _staff_if_late(activity):
+    """Staff of the task's organisation, when a volunteer cancels less than 48 hours before the start."""
+    starts_at = activity.data.get("starts_at")
+    if activity.data.get("by_staff") or not starts_at:
+        return []
+    if datetime.fromisoformat(starts_at) - (activity.created_at or timezone.now()) >= LATE_CANCELLATION:
+        return []
+    return staff_of(activity)
+
+
+rule(Verb.CANCELLED, Core.STAFF, recipients=_staff_if_late, message=lambda activity: (
+    _("%(name)s cancelled at short notice: “%(title)s” on %(when)s now has a free place.") % {
+        "name": actor_name(activity), "title": activity.title, "when": when(activity.data.get("starts_at"))}, ""))

@@ -1,8 +1,9 @@
 """Who hears about wiki pages: those who watch the page or its whole space."""
 from django.db.models import Q
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from notifications.channels import Channel
+from notifications.notify import Category as Core, Verb as Memberships, staff_of
 from notifications.registry import category, event, rule, visibility
 from notifications.wording import actor_name, excerpt
 from stakeholders.models import Membership
@@ -70,3 +71,26 @@ def _visible_pages(ids):
 
 
 visibility(Page, _visible_pages)
+
+
+
+def _pages_left_behind(activity):
+    """The pages in the organisation's spaces that the person who left looked after."""
+    return Page.objects.filter(space__organisation_id=activity.organisation_id, owner_id=activity.actor_id)
+
+
+def _staff_if_pages_left(activity):
+    if activity.actor_id is None or not _pages_left_behind(activity).exists():
+        return []
+    return staff_of(activity)
+
+
+def _pages_left_message(activity):
+    count = _pages_left_behind(activity).count()
+    return ngettext("%(name)s left; %(count)d wiki page needs a new owner.",
+                    "%(name)s left; %(count)d wiki pages need a new owner.", count) % {
+        "name": actor_name(activity), "count": count}, ""
+
+
+# A staff alert: whoever leaves the organisation leaves their wiki pages without an owner.
+rule(Memberships.LEFT, Core.STAFF, recipients=_staff_if_pages_left, message=_pages_left_message)

@@ -20,7 +20,7 @@ def absolute(path):
 def describe(item, available=True):
     """What a notification says, in the active language: {text, detail, url, when}."""
     activity = item.activity
-    rule = rule_for(activity.verb)
+    rule = rule_for(activity.verb, item.category)
     if not available or rule is None:
         return {"text": _("This content is no longer available."), "detail": "", "url": "", "when": item.created_at}
     text, detail = rule.message(activity)

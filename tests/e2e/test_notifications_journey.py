@@ -58,6 +58,7 @@ CATEGORY_LABELS = {
     "budgets": "Participatory budgets",
     "volunteering": "My tasks and shifts",
     "wiki": "Wiki pages I watch",
+    "staff": "For staff of my organisations",
     "memberships": "My memberships",
 }
 CHANNEL_LABELS = {
@@ -171,7 +172,8 @@ def test_person_chooses_email_right_away_and_gets_one(new_page, mailoutbox):
     # One radio group per category, each showing the default (the msgids above are the models' labels).
     assert {category.code: str(category.label) for category in registry.categories()} == CATEGORY_LABELS
     assert {channel: str(channel.label) for channel in Channel} == CHANNEL_LABELS
-    expect(main(page).get_by_role("group")).to_have_count(len(registry.categories()))
+    # A person without a staff role is not offered the staff alerts.
+    expect(main(page).get_by_role("group")).to_have_count(len([c for c in registry.categories() if not c.for_staff]))
     expect(choice(page, "proposals", Channel.DAILY)).to_be_checked()
     expect(choice(page, "memberships", Channel.IMMEDIATE)).to_be_checked()
 
@@ -201,6 +203,7 @@ def test_person_chooses_email_right_away_and_gets_one(new_page, mailoutbox):
     assert channels_of(person) == {
         "proposals": Channel.IMMEDIATE, "budgets": Channel.DAILY,
         "volunteering": Channel.IMMEDIATE, "wiki": Channel.DAILY, "memberships": Channel.APP,
+        "staff": Channel.DAILY,  # not offered to this person: it stays as it was
     }
 
     # Someone comments on the proposal the person follows: an email right away.
@@ -273,7 +276,7 @@ def test_one_click_unsubscribe_from_a_daily_summary_without_signing_in(new_page,
     )
     checked(page)
     assert path_of(page.url) == path_of(url)
-    assert channels_of(author) == dict.fromkeys(registry.category_codes(), Channel.APP)
+    assert channels_of(author) == dict.fromkeys(registry.category_codes(), Channel.APP)  # unsubscribed from all
 
     # The next comment reaches the inbox only: no email now, none in the next summary.
     comment_create(proposal=proposal, author=commenter, text="Und donnerstags passt es mir auch.")
@@ -290,8 +293,9 @@ def test_one_click_unsubscribe_from_a_daily_summary_without_signing_in(new_page,
     fill_login_form(page, author.email, PASSWORD)
     expect(heading(page)).to_have_text(tr("How I hear about things"))
     checked(page)
-    for category in registry.category_codes():
-        expect(choice(page, category, Channel.APP)).to_be_checked()
+    for category in registry.categories():
+        if not category.for_staff:
+            expect(choice(page, category.code, Channel.APP)).to_be_checked()
 
 
 def test_notifications_and_preferences_on_a_phone(new_page):

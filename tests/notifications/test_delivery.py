@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from coproduction.celery import app
 from notifications import delivery, tasks
-from notifications.models import Activity, Channel, Delivery, Notification
+from notifications.models import Activity, Channel, Delivery, Notification, Preference
 from notifications.registry import category_label
 from notifications.services import preferences_set
 from notifications.tokens import read_unsubscribe_token
@@ -95,6 +95,11 @@ class SlowBackend(locmem.EmailBackend):
     def send_messages(self, messages):
         time.sleep(0.15)
         return super().send_messages(messages)
+
+
+def alerts_right_away(*people):
+    """Staff alerts (requests to join, …) wait for the daily summary unless a person chooses otherwise."""
+    Preference.objects.bulk_create([Preference(user=person, category="staff", channel="immediate") for person in people])
 
 
 def emails_to(outbox, user):
@@ -439,6 +444,7 @@ def test_immediate_emails_sent_by_two_workers_at_once_leave_once(mailoutbox, set
     settings.EMAIL_BACKEND = f"{HERE}.SlowBackend"
     organisation = OrganisationFactory()
     staff = [MembershipFactory(organisation=organisation, role="staff").user for _ in range(3)]
+    alerts_right_away(*staff)
     with monkeypatch.context() as patched:
         patched.setattr("notifications.services.enqueue", lambda task, *args: None)  # the task is in flight
         membership_request(user=UserFactory(), organisation=organisation, role="citizen")
@@ -475,6 +481,7 @@ def test_emails_whose_rows_were_written_but_never_claimed_still_carry_their_item
     period, _cutoff, _ids = due()
     staff.language = "en"
     staff.save(update_fields=["language"])
+    alerts_right_away(staff)
     membership_request(user=UserFactory(), organisation=organisation, role="citizen")  # the enqueue never ran
     request = Notification.objects.get(recipient=staff)
     # The worker died right after writing the rows, before it claimed them.
@@ -666,6 +673,7 @@ def test_an_immediate_email_leaves_once_after_the_commit(mailoutbox, organisatio
                                                          django_capture_on_commit_callbacks):
     staff.language = "en"
     staff.save(update_fields=["language"])
+    alerts_right_away(staff)
     person = UserFactory(display_name="Aylin Demir")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
@@ -676,8 +684,8 @@ def test_an_immediate_email_leaves_once_after_the_commit(mailoutbox, organisatio
     assert message.to == [staff.email]
     assert message.subject == f"[Koproduktion] Aylin Demir asks to join {organisation.name} as “Citizen”."
     token = urlsplit(message.extra_headers["List-Unsubscribe"][1:-1]).path.split("/")[-2]
-    assert read_unsubscribe_token(token) == (staff, "memberships")
-    assert f"Stop emails about “{category_label('memberships')}”" in message.body
+    assert read_unsubscribe_token(token) == (staff, "staff")
+    assert f"Stop emails about “{category_label('staff')}”" in message.body
     notification = Notification.objects.get(recipient=staff)
     assert notification.delivery.status == St.SENT and notification.delivery.period == str(notification.pk)
 
@@ -744,6 +752,7 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweep_sends_the_email
                                                                                      mailoutbox, caplog):
     organisation = OrganisationFactory()
     staff = MembershipFactory(organisation=organisation, role="staff").user
+    alerts_right_away(staff)
     person = UserFactory()
     client.force_login(person)
     response = client.post(f"/organisations/{organisation.slug}/join/", {"role": "citizen"})
@@ -768,6 +777,7 @@ def test_without_a_broker_the_request_sends_the_email_in_process(client, mailout
     assert app.conf.task_always_eager  # the embedded default, and what tests run with
     organisation = OrganisationFactory()
     staff = MembershipFactory(organisation=organisation, role="staff").user
+    alerts_right_away(staff)
     client.force_login(UserFactory())
     assert client.post(f"/organisations/{organisation.slug}/join/", {"role": "citizen"}).status_code == 302
     assert [m.to for m in mailoutbox] == [[staff.email]]

@@ -92,6 +92,7 @@ TARGETS = {
     "signup.waitlist_closed": sign_up, "signup.cancelled": sign_up, "signup.cancelled_by_organisation": sign_up,
     "signup.reminder_due": sign_up, "signup.attendance_marked": sign_up, "certificate.issued": certificate,
     "page.created": page, "page.edited": page, "page.reverted": page, "page.handed_over": page,
+    "membership.left": lambda: MembershipFactory(status="left"),
 }
 
 

@@ -49,7 +49,10 @@ EXPECTED_RULES = {
     "page.edited": ("wiki", False, False),
     "page.reverted": ("wiki", False, False),
     "page.handed_over": ("wiki", False, False),
-    "membership.requested": ("memberships", False, False),
+    "membership.requested": ("staff", False, False),
+    "membership.left": ("staff", False, False),
+    "proposal.published": ("staff", False, False),
+    "report.created": ("staff", False, False),
     "membership.approved": ("memberships", False, False),
     "membership.declined": ("memberships", False, False),
 }
@@ -97,13 +100,16 @@ def test_exactly_the_expected_verbs_notify_with_their_category_urgency_and_actor
     found = {verb: (r.category, r.urgent, r.include_actor) for verb, r in registry.RULES.items()
              if r.recipients.__module__.split(".")[0] in APPS}
     assert found == EXPECTED_RULES
+    further = {(verb, r.category) for verb, more in registry.MORE_RULES.items() for r in more}
+    assert further == {("signup.cancelled", "staff")}
 
 
 def test_default_channels_in_the_order_of_the_preferences_page():
-    assert list(registry.default_channels()) == ["proposals", "budgets", "volunteering", "wiki", "memberships"]
+    assert list(registry.default_channels()) == ["proposals", "budgets", "volunteering", "wiki", "staff",
+                                                 "memberships"]
     assert registry.default_channels() == {
         "proposals": Channel.DAILY, "budgets": Channel.DAILY, "wiki": Channel.DAILY,
-        "volunteering": Channel.IMMEDIATE, "memberships": Channel.IMMEDIATE,
+        "volunteering": Channel.IMMEDIATE, "staff": Channel.DAILY, "memberships": Channel.IMMEDIATE,
     }
 
 
@@ -227,7 +233,7 @@ def test_entries_on_behalf_of_offline_participants_tell_others_but_not_the_staff
     assert told("proposal.pledged") == {}  # nobody wrote it here to be told
 
 
-def test_non_notifying_proposal_verbs_create_no_notifications(organisation, author, staff):
+def test_non_notifying_proposal_verbs_tell_nobody_but_staff(organisation, author, staff):
     follower = UserFactory()
     proposal = proposals.proposal_create(
         author=author, organisation=organisation, title="Entwurf", summary="S", text="T", planning="together",
@@ -240,7 +246,9 @@ def test_non_notifying_proposal_verbs_create_no_notifications(organisation, auth
     proposals.content_set_hidden(target=proposal, moderator=staff, hidden=True, reason="Doppelt")
     verbs = set(Activity.objects.values_list("verb", flat=True))
     assert verbs == {"proposal.published", "proposal.supported", "report.created", "content.hidden"}
-    assert not Notification.objects.exists()
+    # Only the staff alerts: the new proposal and the report, in the staff's own category.
+    assert set(Notification.objects.values_list("recipient_id", "category", "activity__verb")) == {
+        (staff.pk, "staff", "proposal.published"), (staff.pk, "staff", "report.created")}
     assert unread(author) == unread(follower) == 0
 
 
@@ -589,7 +597,7 @@ def test_a_request_to_join_tells_the_organisations_staff_only(organisation, othe
     assert set(notifications) == ids(staff, second_staff)
     assert not ids(other_staff, pending_staff, former_staff, volunteer, inactive_staff, asker) & set(notifications)
     item = notifications[staff.pk]
-    assert (item.category, item.channel, item.is_urgent) == ("memberships", Channel.IMMEDIATE, False)
+    assert (item.category, item.channel, item.is_urgent) == ("staff", Channel.DAILY, False)
     assert said(item)[0] == f"Nina Neu asks to join {organisation.name} as “Volunteer”."
     assert item.activity.url == reverse("admin:stakeholders_membership_change", args=[membership.pk])
 
