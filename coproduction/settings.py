@@ -207,6 +207,8 @@ NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
 NOTIFICATIONS_WEEKLY_DAY = env("NOTIFICATIONS_WEEKLY_DAY", default="monday").lower()
 NOTIFICATIONS_DIGEST_MAX_ITEMS = env.int("NOTIFICATIONS_DIGEST_MAX_ITEMS", default=25)
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
+# How many messages to groups one organisation may send in 24 hours.
+NOTIFICATIONS_MESSAGES_PER_DAY = env.int("NOTIFICATIONS_MESSAGES_PER_DAY", default=10)
 
 # The one beat schedule: run exactly one `celery beat` next to any number of workers.
 CELERY_BEAT_SCHEDULE = {

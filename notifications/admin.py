@@ -1,8 +1,19 @@
-from django.contrib import admin
+import uuid
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin
 
-from .models import Activity, Delivery, Notification
+from . import messaging
+from .models import Activity, Delivery, Message, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -88,3 +99,69 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+class ComposeForm(forms.Form):
+    audience = forms.ChoiceField(label=_("To"))
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain text. Web addresses (https://…) become links. Each person gets it the way they chose "
+                    "to hear from organisations."),
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [("", _("Choose a group"))] + messaging.choices(user)
+
+
+@admin.register(Message)
+class MessageAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
+    """Messages to groups: written here in two steps (write, then see whom it reaches and send), and
+    listed afterwards as the record of who was told what."""
+
+    list_display = ["created_at", "subject", "audience_label", "reach", "author", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["subject", "body", "audience_label"]
+    list_select_related = ["author", "organisation"]
+    fields = ["created_at", "organisation", "author", "audience_label", "reach", "subject", "body"]
+    readonly_fields = fields
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else []
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        initial = {"key": uuid.uuid4(), "audience": request.GET.get("audience", "")}
+        form = ComposeForm(request.POST if posted else None, initial=initial, user=request.user)
+        preview = None
+        if posted and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "send" in request.POST:
+                    message, sent = messaging.message_send(author=request.user, value=data["audience"],
+                                                           subject=data["subject"], body=data["body"], key=data["key"])
+                    self.message_user(request, ngettext(
+                        "Sent to %(count)d person. Each one hears of it the way they chose.",
+                        "Sent to %(count)d people. Each one hears of it the way they chose.", message.reach) % {
+                        "count": message.reach} if sent else _("This message was sent already."), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:notifications_message_changelist"))
+                if "edit" not in request.POST:
+                    audience, obj = messaging.resolve(user=request.user, value=data["audience"])
+                    messaging.check_rate(audience.organisation_of(obj))
+                    preview = {"reach": messaging.reach(audience, obj),
+                               "group": f"{audience.label}: {audience.describe(obj)}"}
+            except DomainError as error:
+                error.add_to_form(form)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "preview": preview,
+            "title": _("See whom it reaches, then send") if preview else _("Write to a group"),
+            "changelist_url": reverse("admin:notifications_message_changelist"),
+        }
+        return TemplateResponse(request, "admin/notifications/message/compose.html", context)

@@ -177,3 +177,39 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.activity.verb} → {self.recipient_id}"
+
+
+class Message(models.Model):
+    """What staff wrote to a group of people (the volunteers of a shift, the followers of a proposal, …).
+
+    Sent through the notifications (each person's channel and unsubscribe respected); ``reach`` is how many
+    people it was addressed to when it was sent; ``key`` is the compose form's, so a second submit of the
+    same form sends nothing more.
+    """
+
+    organisation = models.ForeignKey("stakeholders.Organisation", on_delete=models.CASCADE, related_name="messages",
+                                     verbose_name=_("organisation"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("written by"))
+    audience = models.CharField(_("to"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("addressed group"))
+    audience_label = models.CharField(_("addressed to"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("text"), max_length=5000)
+    reach = models.PositiveIntegerField(_("people reached"), default=0)
+    key = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message to a group")
+        verbose_name_plural = _("messages to groups")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "created_at"], name="message_rate")]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("notifications:message", args=[self.pk])

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _, gettext_lazy
 from stakeholders.events import Verb as Recorded
 from stakeholders.models import Membership
 
+from . import messaging
 from .channels import Channel
+from .models import Message
 from .registry import category, event, rule, visibility
-from .wording import actor_name, exists
+from .wording import actor_name, excerpt, exists
 
 
 def _for_member(membership):
@@ -30,6 +32,8 @@ class Category:
     MEMBERSHIPS = category("memberships", gettext_lazy("My memberships"), default_channel=Channel.IMMEDIATE, order=90)
     # What staff are alerted to in their organisations (new reports, proposals, requests to join, …):
     # every app adds its rules in this category; by default they arrive once a day, in the summary.
+    MESSAGES = category("messages", gettext_lazy("Messages from organisations"),
+                        default_channel=Channel.IMMEDIATE, order=85)
     STAFF = category("staff", gettext_lazy("For staff of my organisations"), default_channel=Channel.DAILY, order=80,
                      for_staff=True)
 
@@ -41,6 +45,8 @@ class Verb:
     APPROVED = event(Recorded.APPROVED, describe=_for_member)
     DECLINED = event(Recorded.DECLINED, describe=_for_member)
     LEFT = event(Recorded.LEFT, describe=_for_staff)
+    MESSAGE_SENT = event(messaging.MESSAGE_SENT, describe=lambda message: (message.subject,
+                                                                            message.get_absolute_url()))
 
 
 def staff_of(activity):
@@ -65,3 +71,14 @@ rule(Verb.DECLINED, Category.MEMBERSHIPS, recipients=lambda activity: [activity.
                                ""))
 
 visibility(Membership, exists(Membership))
+
+
+def _message(activity):
+    message = activity.target
+    return (_("Message from %(organisation)s: %(subject)s") % {
+        "organisation": message.organisation.name, "subject": activity.title}, excerpt(message.body, 160))
+
+
+rule(Verb.MESSAGE_SENT, Category.MESSAGES, recipients=messaging.recipients_of_activity, message=_message,
+     broadcast=True)
+visibility(Message, exists(Message))

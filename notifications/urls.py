@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notifications_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("messages/<int:pk>/", views.message_detail, name="message"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stakeholders.staff import is_staff_anywhere
+from stakeholders.staff import is_staff_anywhere, is_staff_of
 
-from . import delivery, services, tokens
+from . import delivery, messaging, services, tokens
 from .delivery import describe, visible_items
 from .forms import PreferencesForm
-from .models import Notification
+from .models import Message, Notification
 from .registry import category_label
 
 PAGE_SIZE = 30
@@ -105,3 +106,15 @@ def unsubscribe(request, token):
             return HttpResponse(_("You will get no more of these emails."), content_type="text/plain; charset=utf-8")
         return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
     return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})
+
+
+@login_required
+def message_detail(request, pk):
+    """A message from an organisation, for the people it was sent to and the organisation's staff."""
+    message = get_object_or_404(Message.objects.select_related("organisation", "author"), pk=pk)
+    received = Notification.objects.filter(
+        recipient=request.user, activity__verb=messaging.MESSAGE_SENT, activity__target_id=message.pk,
+        activity__target_type=ContentType.objects.get_for_model(Message)).exists()
+    if not received and not is_staff_of(request.user, message.organisation):
+        raise Http404
+    return render(request, "notifications/message_detail.html", {"message": message})

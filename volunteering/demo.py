@@ -9,6 +9,7 @@ its staff to mark) and the coming weeks (open, nearly full, full with a waitlist
 people soon). Since services refuse past dates, a past shift is created ahead, signed up for and
 then moved back in time. Hans, the demo volunteer, has hours in several months and a certificate.
 """
+import uuid
 from datetime import time, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from coproduction.demo_pictures import drawn
 from notifications.demo import happened_at
+from notifications.messaging import message_send
+from notifications.models import Message
 from proposals.models import Proposal
 from stakeholders.demo import (
     AYLIN, BRUECKENSCHLAG, FULDAUFER, GRETE, HANS, KARL, LENA, LICHTBLICK, LINDENHOF, NADIA, STAFF, TOM,
@@ -161,6 +164,7 @@ def seed(site):
         if not Task.objects.filter(organisation=organisation, title=data["title"]).exists():
             _seed_task(site, data, organisation, people[STAFF[data["organisation"]]], people, skills)
     _certificate(site, people, organisations)
+    _message(site, people, organisations)
 
 
 def _day(site, days, weekday):
@@ -249,6 +253,22 @@ def _certificate(site, people, organisations):
         certificate = services.certificate_issue(user=person, organisation=organisation, period_start=period_start,
                                                  period_end=timezone.localtime(issued).date())
     Certificate.objects.filter(pk=certificate.pk).update(issued_at=issued)
+
+
+def _message(site, people, organisations):
+    """A message from staff to the volunteers of a coming shift, as one writes when a meeting point moves."""
+    subject = "Treffpunkt am Samstag: Hintereingang"
+    if Message.objects.filter(subject=subject).exists():
+        return
+    organisation = organisations[LINDENHOF]
+    shift = (Shift.objects.upcoming(site.now).filter(task__organisation=organisation, confirmed_count__gt=0)
+             .order_by("starts_at").first())
+    if shift is None:
+        return
+    with happened_at(site.ago(hours=20), Message):
+        message_send(author=people[STAFF[LINDENHOF]], value=f"shift:{shift.pk}", subject=subject, key=uuid.uuid4(),
+                     body="Liebe Helferinnen und Helfer, der Haupteingang wird gestrichen. Bitte kommen Sie "
+                          "durch den Hintereingang im Hof.\n\nVielen Dank und bis bald!")
 
 
 def settle(site):

@@ -71,6 +71,7 @@ FILLS = {
     "notifications:open": lambda d, u: every(own_or_any(d.notifications, u, "recipient"), pk=pk),
     "notifications:read": lambda d, u: every(own_or_any(d.notifications, u, "recipient"), pk=pk),
     "notifications:unsubscribe": lambda d, u: [{"token": d.unsubscribe_token(u or d.people[0])}],
+    "notifications:message": lambda d, u: every(d.messages, pk=pk),
     "proposals:call": lambda d, u: every(d.calls, pk=pk),
     "proposals:detail": lambda d, u: every(each_kind(d.proposals, lambda p: (p.status, p.is_hidden)), pk=pk),
     **{f"proposals:{name}": (lambda d, u: one(d.proposals, pk=pk)) for name in
@@ -183,6 +184,7 @@ def demo_objects():
         memberships=list(model("stakeholders.Membership").objects.order_by("pk")),
         invitations=list(model("stakeholders.Invitation").objects.order_by("pk")),
         notifications=list(model("notifications.Notification").objects.order_by("pk")),
+        messages=list(model("notifications.Message").objects.order_by("pk")),
         calls=list(model("proposals.Call").objects.order_by("pk")),
         proposals=list(model("proposals.Proposal").objects.order_by("pk")),
         comments=list(model("proposals.Comment").objects.order_by("pk")),
@@ -217,6 +219,9 @@ def admin_fills(name, keywords):
     else:
         model = next((m for m in admin.site._registry
                       if name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_")), None)
+    if name.endswith("_decide") and model is not None:  # a one-click decision: a POST; a GET is refused
+        first = model._default_manager.order_by("pk").first()
+        return [{"object_id": first.pk if first else 0, "name": "dismiss"}]
     if model is None or not keywords <= {"object_id", "id"}:
         return None
     if not name.endswith(ADMIN_OBJECT_PAGES):

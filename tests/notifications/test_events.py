@@ -4,6 +4,7 @@ TARGETS names a target for every declared verb; a verb declared without an entry
 new verb is described (title and address in the activity log) before it ships.
 """
 import ast
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications import registry
-from notifications.models import Activity, Notification
+from notifications.models import Activity, Message, Notification
 from notifications.services import activity_record
 from proposals.models import Implementation, ImplementationUpdate
 from tests.budgets.factories import make_process
@@ -93,6 +94,9 @@ TARGETS = {
     "signup.reminder_due": sign_up, "signup.attendance_marked": sign_up, "certificate.issued": certificate,
     "page.created": page, "page.edited": page, "page.reverted": page, "page.handed_over": page,
     "membership.left": lambda: MembershipFactory(status="left"),
+    "message.sent": lambda: Message.objects.create(
+        organisation=OrganisationFactory(), audience="role-staff", object_id=1, audience_label="Alle", subject="Hallo",
+        body="Text", key=uuid.uuid4()),
 }
 
 

@@ -53,6 +53,7 @@ EXPECTED_RULES = {
     "membership.left": ("staff", False, False),
     "proposal.published": ("staff", False, False),
     "report.created": ("staff", False, False),
+    "message.sent": ("messages", False, False),
     "membership.approved": ("memberships", False, False),
     "membership.declined": ("memberships", False, False),
 }
@@ -106,10 +107,11 @@ def test_exactly_the_expected_verbs_notify_with_their_category_urgency_and_actor
 
 def test_default_channels_in_the_order_of_the_preferences_page():
     assert list(registry.default_channels()) == ["proposals", "budgets", "volunteering", "wiki", "staff",
-                                                 "memberships"]
+                                                 "messages", "memberships"]
     assert registry.default_channels() == {
         "proposals": Channel.DAILY, "budgets": Channel.DAILY, "wiki": Channel.DAILY,
-        "volunteering": Channel.IMMEDIATE, "staff": Channel.DAILY, "memberships": Channel.IMMEDIATE,
+        "volunteering": Channel.IMMEDIATE, "staff": Channel.DAILY, "messages": Channel.IMMEDIATE,
+        "memberships": Channel.IMMEDIATE,
     }
 
 
