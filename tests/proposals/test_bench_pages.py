@@ -20,6 +20,9 @@ def test_the_benchmark_reports_every_page_and_the_api():
     for label in ["home (visitor)", "home (signed in)", "my area /me/", "organisation page"]:
         queries, median, p95, ratio = lines[label]
         assert 1 <= int(queries) <= 20 and float(median) > 0
+    for label in ["back office start (staff)", "back office start (all)"]:
+        queries, median, p95, ratio = lines[label]
+        assert 1 <= int(queries) <= 25 and float(median) > 0  # one grouped count per kind of work waiting
     for label in ["site search /search/", "site search, one kind"]:
         queries, median, p95, ratio = lines[label]
         assert 1 <= int(queries) <= 10 and float(median) > 0  # one query per kind of result, whatever matches

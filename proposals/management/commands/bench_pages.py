@@ -20,7 +20,7 @@ from django.test import Client
 from coproduction.benchmark import PageTable, Table, analyze
 from coproduction.search.index import rebuild
 from proposals.models import Comment, Proposal, Support
-from stakeholders.models import Organisation, User
+from stakeholders.models import Membership, Organisation, User
 
 SUPPORTS_PER_PROPOSAL = 10
 COMMENTS_PER_PROPOSAL = 3
@@ -236,6 +236,16 @@ class Command(BaseCommand):
             ("api detail", f"/api/v1/proposals/{typical.pk}/"),
         ]
 
+    def _back_office_people(self):
+        organisation = Organisation.objects.filter(slug__startswith="bench-").order_by("pk").first()
+        staff, _ = User.objects.get_or_create(email="staff@bench.invalid",
+                                              defaults={"display_name": "Fachkraft", "is_staff": True})
+        Membership.objects.get_or_create(user=staff, organisation=organisation, role=Membership.Role.STAFF,
+                                         defaults={"status": Membership.Status.APPROVED})
+        operator, _ = User.objects.get_or_create(email="operator@bench.invalid", defaults={
+            "display_name": "Betrieb", "is_staff": True, "is_superuser": True})
+        return staff, operator
+
     def _report(self, requests):
         table = PageTable(requests, client_class=ManyAddressesClient)
         total = Proposal.objects.count()
@@ -248,3 +258,7 @@ class Command(BaseCommand):
         person = User.objects.filter(email__endswith="@bench.invalid").order_by("pk").first()
         self.stdout.write(table.row("home (signed in)", "/", person))
         self.stdout.write(table.row("my area /me/", "/me/", person))
+        # The back office's start page: staff of the organisation with the most proposals, and an operator.
+        staff, operator = self._back_office_people()
+        self.stdout.write(table.row("back office start (staff)", "/admin/", staff))
+        self.stdout.write(table.row("back office start (all)", "/admin/", operator))
