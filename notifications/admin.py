@@ -102,7 +102,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 class ComposeForm(forms.Form):
-    audience = forms.ChoiceField(label=_("To"))
+    audience = forms.ChoiceField(label=_("Send to"))
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(
         label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 10}),

@@ -145,7 +145,7 @@ def cards(user, chosen=None, now=None):
 
 
 def _counted(rows, need, everything):
-    aggregates = {"n": Count("pk", distinct=True)}
+    aggregates = {"n": Count("pk")}
     if need.since:
         aggregates["oldest"] = Min(need.since)
     if everything:
@@ -157,13 +157,16 @@ def _counted(rows, need, everything):
 
 def _examples(rows, need, everything):
     """The ``examples`` oldest rows of each organisation, in one query."""
+    if everything:
+        oldest = rows.order_by(need.since, "pk").values_list("pk", need.title, need.since)[:need.examples]
+        return {None: list(oldest)}
     ranked = rows.annotate(
-        place=Window(RowNumber(), partition_by=None if everything else [F(need.organisation)],
+        place=Window(RowNumber(), partition_by=[F(need.organisation)],
                      order_by=[F(need.since).asc(), F("pk").asc()]),
     ).filter(place__lte=need.examples).order_by(need.since, "pk")
     found = {}
     for pk, title, since, organisation in ranked.values_list("pk", need.title, need.since, need.organisation):
-        found.setdefault(None if everything else organisation, []).append((pk, title, since))
+        found.setdefault(organisation, []).append((pk, title, since))
     return found
 
 

@@ -125,6 +125,9 @@ class Proposal(HiddenReason, AssistedMixin):
                 fields=["-last_activity_at", "-id"], name="proposal_recently_active", condition=~Q(status="draft")
             ),
             models.Index(fields=["organisation", "status"], name="proposal_org_status"),
+            # The back office's start page: the proposals of an organisation still waiting for an answer.
+            models.Index(fields=["organisation", "published_at"], name="proposal_awaiting_answer",
+                         condition=Q(status="published", is_hidden=False)),
             models.Index(fields=["planning", "delivery", "status"], name="proposal_mode"),
             # A cell of the matrix, newest first, among what the API and the exports publish; the
             # district comes last so a district filter within a cell reads the index alone.

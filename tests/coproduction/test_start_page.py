@@ -69,7 +69,7 @@ def test_the_oldest_proposals_waiting_are_named_with_their_days(client, staff, o
         ProposalFactory(organisation=organisation, title=title, published_at=now - timedelta(days=days))
     client.force_login(staff)
     page = client.get("/admin/").text
-    assert "the oldest waits for 30 days" in page
+    assert "Longest wait: 30 days" in page
     named = re.findall(r'<ol class="examples">(.*?)</ol>', page, re.S)[0]
     assert [t for t in ["Bänke am Teich", "Leihladen", "Bolzplatz", "Erzählcafé"] if t in named] == \
         ["Bänke am Teich", "Leihladen", "Bolzplatz"]
