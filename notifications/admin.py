@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import pgettext_lazy
 
+from coproduction.admin_labels import titled
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .models import Activity, Delivery, Notification
@@ -21,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "verb", "actor", "organisation", "title"]
-    list_filter = ["verb", "organisation"]
+    list_filter = [titled("verb", pgettext_lazy("admin filter", "event")), "organisation"]
     search_fields = ["verb", "actor__display_name", "title"]
     list_select_related = ["actor", "organisation", "target_type"]
 
@@ -35,7 +37,9 @@ class NotificationAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
 
     list_display = ["created_at", "recipient", "verb", "title", "category", "channel", "read_at", "email_status",
                     "email_sent_at"]
-    list_filter = ["category", "channel", "is_urgent", "delivery__status"]
+    list_filter = [titled("category", pgettext_lazy("admin filter", "topic")),
+                   titled("channel", pgettext_lazy("admin filter", "channel")),
+                   titled("is_urgent", pgettext_lazy("admin filter", "urgency")), "delivery__status"]
     search_fields = ["recipient__display_name", "activity__title", "activity__verb"]
     list_select_related = ["recipient", "activity", "delivery"]
     date_hierarchy = "created_at"

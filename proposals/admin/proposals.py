@@ -5,8 +5,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import PublicHistoryInline, form_page
+from coproduction.admin_labels import titled
 from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin, SharedCatalogueAdmin
 from stakeholders.models import Organisation
@@ -26,7 +28,9 @@ class StatusChangeInline(PublicHistoryInline):
 class ProposalAdmin(OrganisationScopedAdmin):
     list_display = ["title", "organisation", "status", "planning", "delivery", "support_count", "comment_count",
                     "pledge_count", "is_hidden", "published_at", "channel", "entered_by"]
-    list_filter = ["organisation", "status", "planning", "delivery", "category", "is_hidden", "channel"]
+    list_filter = ["organisation", "status", titled("planning", pgettext_lazy("admin filter", "planning")),
+                   titled("delivery", pgettext_lazy("admin filter", "delivery")), "category",
+                   titled("is_hidden", pgettext_lazy("admin filter", "hiding by moderation")), "channel"]
     search_fields = ["title", "summary", "text", "district", "author__display_name"]
     list_select_related = ["organisation", "entered_by"]
     fieldsets = [
