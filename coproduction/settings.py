@@ -225,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 5 * 60.0},
     "budgets-phases-advance": {"task": "budgets.phases_advance", "schedule": 5 * 60.0},
     "coproduction-pictures-sweep": {"task": "coproduction.pictures_sweep", "schedule": crontab(minute=30, hour=3)},
+    "proposals-answer-times": {"task": "proposals.answer_times_refresh", "schedule": crontab(minute=15, hour=3)},
 }
 # Hours a person on a waitlist has to confirm a freed place before it moves on to the next.
 VOLUNTEERING_OFFER_HOURS = env.int("VOLUNTEERING_OFFER_HOURS", default=24)

@@ -7,8 +7,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
+from coproduction.admin_labels import titled
 from coproduction.errors import DomainError
 from stakeholders.admin import OrganisationScopedAdmin
 
@@ -32,7 +33,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "verb", "actor", "organisation", "title"]
-    list_filter = ["verb", "organisation"]
+    list_filter = [titled("verb", pgettext_lazy("admin filter", "event")), "organisation"]
     search_fields = ["verb", "actor__display_name", "title"]
     list_select_related = ["actor", "organisation", "target_type"]
 
@@ -46,7 +47,9 @@ class NotificationAdmin(OrganisationScopedAdmin, ReadOnlyAdmin):
 
     list_display = ["created_at", "recipient", "verb", "title", "category", "channel", "read_at", "email_status",
                     "email_sent_at"]
-    list_filter = ["category", "channel", "is_urgent", "delivery__status"]
+    list_filter = [titled("category", pgettext_lazy("admin filter", "topic")),
+                   titled("channel", pgettext_lazy("admin filter", "channel")),
+                   titled("is_urgent", pgettext_lazy("admin filter", "urgency")), "delivery__status"]
     search_fields = ["recipient__display_name", "activity__title", "activity__verb"]
     list_select_related = ["recipient", "activity", "delivery"]
     date_hierarchy = "created_at"

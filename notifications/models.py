@@ -31,15 +31,16 @@ class Activity(models.Model):
         "stakeholders.Organisation", on_delete=models.CASCADE, null=True, blank=True,
         related_name="activities", verbose_name=_("organisation"),
     )
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("kind of target"))
+    target_id = models.PositiveBigIntegerField(_("number of the target"))
     target = GenericForeignKey("target_type", "target_id")
     # What notifications show, as it was when it happened: the target's title and address.
     title = models.CharField(_("about"), max_length=200, blank=True)
     url = models.CharField(_("address"), max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
     # A broadcast whose notifications are still to be derived (see notifications.services.fan_out).
-    fan_out_pending = models.BooleanField(default=False, editable=False)
+    fan_out_pending = models.BooleanField(_("still to be passed on"), default=False, editable=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     objects = ActivityQuerySet.as_manager()
@@ -107,9 +108,9 @@ class Delivery(models.Model):
     # The local date (daily), ISO week (weekly) or notification number (single email).
     period = models.CharField(_("period"), max_length=20)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    claimed_by = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(_("taken on by"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("taken on"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)

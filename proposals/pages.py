@@ -9,6 +9,7 @@ once completed, the evaluations. It only reads: the record is opened by the serv
 or funds the proposal. Its queries do not grow with the number of updates or evaluations.
 """
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coproduction.pages import kept_figure, matrix_counter, panel, signed_in
 from coproduction.permissions import allowed
@@ -17,7 +18,7 @@ from stakeholders.models import Membership
 from . import services
 from .accountability_forms import EvaluationForm, UpdateForm
 from .models import (
-    Call, Evaluation, Follow, Implementation, ImplementationUpdate, Pledge, Proposal, Support, kept_mode_counts,
+    AnswerTime, Call, Evaluation, Follow, Implementation, ImplementationUpdate, Pledge, Proposal, Support, kept_mode_counts,
 )
 
 UPDATES_SHOWN = 50
@@ -118,6 +119,36 @@ panel("proposal", "progress", template="proposals/_implementation.html", context
 
 matrix_counter("proposals", kept_mode_counts)
 panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas, order=100)
+
+
+# Fewer answers than this say little about how an organisation answers; the page shows no figure then.
+ANSWER_TIME_MIN_ANSWERS = 3
+
+
+def answer_time(request, organisation, bound):
+    """The kept answer-time figure (AnswerTime, loaded with the organisation): no query of its own."""
+    try:
+        kept = organisation.answer_time
+    except AnswerTime.DoesNotExist:
+        return None
+    if kept.median_days is None or kept.answer_count < ANSWER_TIME_MIN_ANSWERS:
+        return None
+    days = round(kept.median_days)
+    if days < 1:
+        text = ngettext("Answers proposals within a day on average (%(count)s proposal in the last 12 months)",
+                        "Answers proposals within a day on average (%(count)s proposals in the last 12 months)",
+                        kept.answer_count) % {"count": kept.answer_count}
+    else:
+        text = ngettext("Answers proposals after %(days)s day on average", "Answers proposals after %(days)s days "
+                        "on average", days) % {"days": days}
+        text += " " + ngettext("(%(count)s proposal in the last 12 months)",
+                               "(%(count)s proposals in the last 12 months)", kept.answer_count) % {
+                                   "count": kept.answer_count}
+    return {"text": text}
+
+
+panel("organisation", "answer-time", template="proposals/_organisation_answer_time.html", context=answer_time,
+      order=90, related=("answer_time",))
 
 
 # --- the home page and My area --------------------------------------------------------------------

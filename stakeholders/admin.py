@@ -4,9 +4,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import Decision, DecisionsAdmin
 from coproduction.images import PicturesAdminMixin
+from coproduction.admin_labels import titled
 
 from . import erasure, services
 from .start_page import with_start_page
@@ -98,7 +100,8 @@ class UserAdmin(BaseUserAdmin):
 
     ordering = ["email"]
     list_display = ["email", "display_name", "language", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    list_filter = ["is_staff", "is_superuser", titled("is_active", pgettext_lazy("admin filter", "active account")),
+                   "language"]
     search_fields = ["email", "display_name", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

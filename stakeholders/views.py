@@ -16,6 +16,7 @@ from django.views.generic import DetailView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from coproduction.language import set_language_cookie
+from coproduction.pages import related_of
 from coproduction.web import redirect_back
 
 from . import erasure, services
@@ -80,7 +81,7 @@ class OrganisationDetailView(DetailView):
             "id", "organisation_id", "role", "is_multiplier", "user__id", "user__display_name",
         ).order_by("user__display_name", "id")
         partners = Organisation.objects.only("id", "name", "slug", "city", "district", "purpose")
-        return Organisation.objects.with_pictures().prefetch_related(
+        return Organisation.objects.with_pictures().select_related(*related_of("organisation")).prefetch_related(
             Prefetch("partners", queryset=partners),
             Prefetch("memberships", queryset=listed, to_attr="listed_memberships"),
         )

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import LabelledInlineForm
 from coproduction.errors import DomainError
+from coproduction.admin_labels import titled
 from coproduction.images import PicturesAdminMixin
 from stakeholders.start_page import need_filter
 from proposals.models import Proposal
@@ -115,7 +117,9 @@ class TaskAdmin(PicturesAdminMixin, OrganisationScopedAdmin):
     pictures = {"image": _("Picture")}
     list_display = ["title", "organisation", "kind", "status", "is_public", "proposal", "is_remote", "is_flexible",
                     "created_at"]
-    list_filter = ["status", "kind", "is_remote", "is_flexible", "first_timer_friendly", "organisation"]
+    list_filter = ["status", "kind", titled("is_remote", pgettext_lazy("admin filter", "work from home")),
+                   titled("is_flexible", pgettext_lazy("admin filter", "flexible hours")),
+                   titled("first_timer_friendly", pgettext_lazy("admin filter", "suitability for beginners")), "organisation"]
     search_fields = ["title", "purpose", "location", "district"]
     list_select_related = ["organisation", "proposal"]
     fieldsets = [
@@ -310,7 +314,8 @@ class ShiftAdmin(OrganisationScopedAdmin):
 class SignUpAdmin(OrganisationScopedAdmin):
     organisation_lookup = "shift__task__organisation"
     list_display = ["user", "email", "shift", "status", "waitlist_number", "offer_expires_at", "attended", "hours"]
-    list_filter = [need_filter(*[n for n in ATTENTION if n.code == "expiring-offers"]), "status", "attended"]
+    list_filter = [need_filter(*[n for n in ATTENTION if n.code == "expiring-offers"]), "status",
+                   titled("attended", pgettext_lazy("admin filter", "attendance"))]
     search_fields = ["user__display_name", "user__email", "shift__task__title"]
     list_select_related = ["user", "shift__task"]
     fields = ["shift", "user", "status", "waitlist_number", "offered_at", "offer_expires_at", "confirmed_at",

@@ -7,7 +7,9 @@ offered everywhere (no organisation) are for superusers.
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from coproduction.admin_labels import titled
 from stakeholders.start_page import need_filter
 from stakeholders.admin import OrganisationScopedAdmin
 from stakeholders.models import Membership, User
@@ -30,7 +32,8 @@ class RequireOrganisationForStaff:
 @admin.register(Space)
 class SpaceAdmin(RequireOrganisationForStaff, OrganisationScopedAdmin):
     list_display = ["name", "organisation", "visibility", "editors", "page_count", "created_at"]
-    list_filter = ["visibility", "editors"]
+    list_filter = [titled("visibility", pgettext_lazy("admin filter", "reading rights")),
+                   titled("editors", pgettext_lazy("admin filter", "editing rights"))]
     search_fields = ["name", "description", "organisation__name"]
     list_select_related = ["organisation"]
     fields = ["organisation", "name", "slug", "description", "visibility", "editors"]
@@ -56,6 +59,7 @@ class RedirectInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name = _("earlier address")
+    verbose_name_plural = _("earlier addresses")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -212,9 +212,9 @@ class PageRedirect(models.Model):
     """An earlier address of a renamed page, so old links keep working."""
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
-    old_slug = models.SlugField(max_length=220, allow_unicode=True)
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
+    old_slug = models.SlugField(_("earlier address"), max_length=220, allow_unicode=True)
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("page"))
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("earlier address")

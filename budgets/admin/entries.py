@@ -8,9 +8,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import form_page
+from coproduction.admin_labels import euros, titled
 from coproduction.errors import DomainError
+from coproduction.formatting import format_euros
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
@@ -50,18 +53,22 @@ class EntryAdmin(ScopedByProcessAdmin):
 
     organisation_lookup = "process__organisation"  # the start page's links narrow the list by it
 
-    list_display = ["proposal_title", "process", "feasibility", "estimated_cost", "final_cost", "vote_count",
+    list_display = ["proposal_title", "process", "feasibility", "estimated_cost", "final_cost_in_euros", "vote_count",
                     "is_funded", "result_rank", "review_link"]
-    list_filter = [("process", admin.RelatedOnlyFieldListFilter), "feasibility", "is_funded"]
+    list_filter = [("process", admin.RelatedOnlyFieldListFilter), "feasibility",
+                   titled("is_funded", pgettext_lazy("admin filter", "funding"))]
     search_fields = ["proposal__title", "proposal__summary"]
     list_select_related = ["process", "proposal"]
     fieldsets = [
         (None, {"fields": ["process", "proposal", "estimated_cost", "created_at"]}),
-        (_("Review"), {"fields": ["feasibility", "final_cost", "feasibility_reason", "reviewed_by", "reviewed_at"]}),
+        (_("Review"), {"fields": ["feasibility", "final_cost_in_euros", "feasibility_reason", "reviewed_by",
+                                       "reviewed_at"]}),
         (_("Votes"), {"fields": ["vote_count", "is_funded", "result_rank"]}),
     ]
-    readonly_fields = ["process", "proposal", "estimated_cost", "created_at", "feasibility", "final_cost",
+    readonly_fields = ["process", "proposal", "estimated_cost", "created_at", "feasibility", "final_cost_in_euros",
                        "feasibility_reason", "reviewed_by", "reviewed_at", "vote_count", "is_funded", "result_rank"]
+
+    final_cost_in_euros = euros(Entry, "final_cost")
 
     def has_add_permission(self, request):
         return False  # people send proposals in on the budget's page
@@ -75,7 +82,8 @@ class EntryAdmin(ScopedByProcessAdmin):
 
     @admin.display(description=_("estimated cost (€)"))
     def estimated_cost(self, entry):
-        return entry.proposal.estimated_cost
+        cost = entry.proposal.estimated_cost
+        return None if cost is None else format_euros(cost)
 
     @admin.display(description=_("review"))
     def review_link(self, entry):

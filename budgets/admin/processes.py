@@ -8,8 +8,10 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import refuse_in_admin
+from coproduction.admin_labels import euros, titled
 from coproduction.errors import DomainError
 from coproduction.formatting import amount
 from stakeholders.admin import OrganisationScopedAdmin
@@ -85,21 +87,23 @@ class ProcessAdmin(OrganisationScopedAdmin):
     """
 
     form = ProcessForm
-    list_display = ["title", "organisation", "phase", "total_amount", "proposal_count", "ballot_count",
-                    "funded_total", "proposals_link", "voting_starts"]
-    list_filter = ["phase", "eligibility", "organisation"]
+    list_display = ["title", "organisation", "phase", "total_amount_in_euros", "proposal_count", "ballot_count",
+                    "funded_total_in_euros", "proposals_link", "voting_starts"]
+    list_filter = ["phase", titled("eligibility", pgettext_lazy("admin filter", "eligibility")), "organisation"]
     search_fields = ["title", "slug", "description"]
     list_select_related = ["organisation"]
     fieldsets = [
         (_("What"), {"fields": ["organisation", "partner_organisations", "title", "slug", "description"]}),
         (_("Money and who may vote"), {"fields": ["total_amount", "eligibility", "districts"]}),
         (_("Phases"), {"fields": [*DATE_FIELDS, "phase", "what_people_can_do", "phase_changed_at"]}),
-        (_("Counts and results"), {"fields": ["proposal_count", "ballot_count", "funded_total",
+        (_("Counts and results"), {"fields": ["proposal_count", "ballot_count", "funded_total_in_euros",
                                               "results_published_at", "created_by", "created_at"]}),
     ]
     always_readonly = ["phase", "what_people_can_do", "phase_changed_at", "proposal_count", "ballot_count",
-                       "funded_total", "results_published_at", "created_by", "created_at"]
+                       "funded_total_in_euros", "results_published_at", "created_by", "created_at"]
     actions = ["move_to_next_phase"]
+    total_amount_in_euros = euros(Process, "total_amount")
+    funded_total_in_euros = euros(Process, "funded_total")
     # Django's two-pane selector fails axe; a plain multi-select passes.
     filter_horizontal = []
 

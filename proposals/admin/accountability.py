@@ -8,8 +8,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coproduction.admin_tools import PublicHistoryInline, form_page
+from coproduction.admin_labels import titled
 from stakeholders.admin import OrganisationScopedAdmin
 
 from .. import services
@@ -106,7 +108,7 @@ class EvaluationAdmin(OrganisationScopedAdmin):
 
     organisation_lookup = "implementation__proposal__organisation"
     list_display = ["implementation", "rating", "excerpt", "created_at"]
-    list_filter = ["rating"]
+    list_filter = [titled("rating", pgettext_lazy("admin filter", "rating"))]
     search_fields = ["comment", "implementation__proposal__title"]
     list_select_related = ["implementation__proposal"]
     fields = ["implementation", "user", "rating", "comment", "created_at"]

@@ -4,7 +4,9 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext_lazy
 
+from coproduction.admin_labels import euros, titled
 from coproduction.admin_tools import Decision, DecisionsAdmin, form_page
 
 from .. import services
@@ -45,7 +47,7 @@ def report_decisions(target):
 @admin.register(Comment)
 class CommentAdmin(DecisionsAdmin, AssistedEntryAdmin, ScopedChildAdmin):
     list_display = ["excerpt", "proposal", "author", "channel", "entered_by", "is_hidden", "created_at"]
-    list_filter = ["is_hidden", "channel"]
+    list_filter = [titled("is_hidden", pgettext_lazy("admin filter", "hiding by moderation")), "channel"]
     search_fields = ["text", "proposal__title", "author__display_name"]
     list_select_related = ["proposal", "author", "entered_by"]
     fields = ["proposal", "parent", "author", "text", "created_at", "edited_at", "channel", "entered_by",
@@ -96,12 +98,13 @@ class SupportAdmin(AssistedEntryAdmin, ScopedChildAdmin):
 
 @admin.register(Pledge)
 class PledgeAdmin(ScopedChildAdmin):
-    list_display = ["proposal", "kind", "hours", "amount", "user", "note", "channel", "entered_by", "created_at"]
-    list_filter = ["kind", "channel"]
+    list_display = ["proposal", "kind", "hours", "amount_in_euros", "user", "note", "channel", "entered_by", "created_at"]
+    list_filter = [titled("kind", pgettext_lazy("admin filter", "kind of pledge")), "channel"]
     search_fields = ["proposal__title", "note", "user__display_name"]
     list_select_related = ["proposal", "user", "entered_by"]
     fields = ["proposal", "user", "kind", "hours", "amount", "note", "channel", "entered_by", "consent_recorded",
               "created_at"]
+    amount_in_euros = euros(Pledge, "amount")
 
     def has_add_permission(self, request):
         return False  # written by the services only (the site, the proposal's answer form)
@@ -113,7 +116,7 @@ class PledgeAdmin(ScopedChildAdmin):
 @admin.register(StatusChange)
 class StatusChangeAdmin(ScopedChildAdmin):
     list_display = ["proposal", "from_status", "to_status", "actor", "created_at"]
-    list_filter = ["to_status"]
+    list_filter = [titled("to_status", pgettext_lazy("admin filter", "new status"))]
     search_fields = ["proposal__title", "response"]
     list_select_related = ["proposal", "actor"]
     fields = ["proposal", "from_status", "to_status", "actor", "response", "created_at"]

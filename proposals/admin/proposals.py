@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.utils.translation import pgettext_lazy
 
+from coproduction.admin_labels import titled
 from coproduction.admin_tools import Decision, DecisionsAdmin, PublicHistoryInline, form_page
 from coproduction.errors import DomainError
 from stakeholders.start_page import need_filter
@@ -31,7 +33,9 @@ class ProposalAdmin(DecisionsAdmin, OrganisationScopedAdmin):
     list_display = ["title", "organisation", "status", "planning", "delivery", "support_count", "comment_count",
                     "pledge_count", "is_hidden", "published_at", "channel", "entered_by"]
     list_filter = [need_filter(*[need for need in ATTENTION if need.code == "unanswered"]),
-                   "organisation", "status", "planning", "delivery", "category", "is_hidden", "channel"]
+                   "organisation", "status", titled("planning", pgettext_lazy("admin filter", "planning")),
+                   titled("delivery", pgettext_lazy("admin filter", "delivery")), "category",
+                   titled("is_hidden", pgettext_lazy("admin filter", "hiding by moderation")), "channel"]
     search_fields = ["title", "summary", "text", "district", "author__display_name"]
     list_select_related = ["organisation", "entered_by"]
     fieldsets = [

@@ -1,5 +1,6 @@
 """Proposals on Bovaird's matrix, calls for ideas, what people do with proposals, and what became of them."""
 from .accountability import Evaluation, Implementation, ImplementationUpdate
+from .answers import AnswerTime
 from .calls import Call, CallQuerySet, Category
 from .common import USER, AssistedMixin, Channel
 from .counts import forget_mode_counts, kept_mode_counts, kept_total
@@ -7,7 +8,7 @@ from .participation import Comment, Follow, Pledge, Report, StatusChange, Suppor
 from .proposals import Proposal, ProposalQuerySet
 
 __all__ = [
-    "USER", "AssistedMixin", "Call", "CallQuerySet", "Category", "Channel", "Comment", "Evaluation", "Follow",
+    "USER", "AnswerTime", "AssistedMixin", "Call", "CallQuerySet", "Category", "Channel", "Comment", "Evaluation", "Follow",
     "Implementation", "ImplementationUpdate", "Pledge", "Proposal", "ProposalQuerySet", "Report", "StatusChange",
     "Support", "forget_mode_counts", "kept_mode_counts", "kept_total",
 ]

@@ -25,10 +25,10 @@ class Implementation(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
-    update_count = models.PositiveIntegerField(default=0, editable=False)
+    update_count = models.PositiveIntegerField(_("progress updates"), default=0, editable=False)
     evaluation_count = models.PositiveIntegerField(_("evaluations"), default=0, editable=False)
-    rating_sum = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    rating_sum = models.PositiveIntegerField(_("sum of the ratings"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("implementation")
@@ -50,7 +50,8 @@ class Implementation(models.Model):
 class ImplementationUpdate(models.Model):
     """A dated public update by staff: what was done, the new status and progress."""
 
-    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="updates")
+    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="updates",
+                                       verbose_name=_("implementation"))
     author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+",
                                verbose_name=_("written by"))
     text = models.TextField(_("what happened"), max_length=3000, validators=[MaxLengthValidator(3000)])
@@ -71,13 +72,15 @@ class ImplementationUpdate(models.Model):
 class Evaluation(models.Model):
     """After completion: did it help? 1–5 and a short comment, once per person."""
 
-    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="evaluations")
+    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="evaluations",
+                                       verbose_name=_("implementation"))
     # Without a person once they deleted their account: the rating stays in the average.
-    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="evaluations")
+    user = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="evaluations",
+                             verbose_name=_("person"))
     rating = models.PositiveSmallIntegerField(_("did it help?"),
                                               validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True, max_length=1000, validators=[MaxLengthValidator(1000)])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evaluation")

@@ -34,8 +34,8 @@ class Support(AssistedMixin):
 
 
 class Follow(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows", verbose_name=_("proposal"))
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows", verbose_name=_("person"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,8 +48,9 @@ class Follow(models.Model):
 class Comment(HiddenReason, AssistedMixin):
     EDIT_WINDOW_MINUTES = 15
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal"))
+    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments",
+                               verbose_name=_("author"))
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
     )
@@ -137,8 +138,9 @@ class Report(models.Model):
         HIDDEN = "hidden", _("Content hidden")
         DISMISSED = "dismissed", _("Dismissed")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reports", verbose_name=_("proposal"))
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports",
+                                verbose_name=_("comment"))
     reporter = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reported by")
     )

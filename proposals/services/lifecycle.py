@@ -10,6 +10,7 @@ from stakeholders.staff import is_staff_of
 
 from ..notify import Verb
 from ..models import Channel, Follow, Implementation, Proposal, StatusChange, forget_mode_counts
+from .answers import answer_times_refresh, is_official_answer
 from .common import ProposalError, _check_assisted, _update_search_vector
 
 
@@ -187,6 +188,8 @@ def _move(proposal, *, actor, to_status, response):
         StatusChange.objects.create(
             proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, response=response
         )
+        if is_official_answer(to_status=to_status, response=response):
+            answer_times_refresh(organisation_ids=[proposal.organisation_id])
     if to_status in TRACKED:
         implementations_open(proposals=[proposal])
         implementation_follow(proposal=proposal, now=now)

@@ -8,6 +8,7 @@ from stakeholders.staff import is_staff_of
 
 from ..models import Proposal, Report, forget_mode_counts
 from ..notify import Verb
+from .answers import answer_times_refresh
 from .common import ProposalError
 
 
@@ -42,6 +43,7 @@ def content_set_hidden(*, target, moderator, hidden, reason=""):
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if isinstance(target, Proposal):
         forget_mode_counts()
+        answer_times_refresh(organisation_ids=[proposal.organisation_id])
     activity_record(actor=moderator, verb=Verb.HIDDEN if hidden else Verb.UNHIDDEN, target=target,
                     organisation=proposal.organisation, reason=target.hidden_reason)
     return target

@@ -118,11 +118,11 @@ class Shift(models.Model):
     confirmed_count = models.PositiveIntegerField(_("confirmed"), default=0, editable=False)
     offered_count = models.PositiveIntegerField(_("offered"), default=0, editable=False)
     waitlist_count = models.PositiveIntegerField(_("waiting"), default=0, editable=False)
-    next_waitlist_number = models.PositiveIntegerField(default=1, editable=False)
+    next_waitlist_number = models.PositiveIntegerField(_("next waitlist number"), default=1, editable=False)
     signup_closes_at = models.DateTimeField(_("sign-up closes"), editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     cancelled_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     editable=False)
+                                     editable=False, verbose_name=_("cancelled by"))
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -144,11 +144,13 @@ class SignUp(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cancelled_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("cancelled by"))
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
-    attendance_marked_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    attendance_marked_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                             verbose_name=_("attendance marked by"))
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     created_at = models.DateTimeField(_("signed up"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('coproduction', '0003_search_text_sqlite'),
-        ('proposals', '0012_call_search_vector'),
+        ('proposals', '0014_answer_time'),
         ('stakeholders', '0005_organisation_search_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_categories_from_the_apps'),
+        ('notifications', '0005_alter_activity_data_alter_activity_fan_out_pending_and_more'),
         ('stakeholders', '0005_organisation_search_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
