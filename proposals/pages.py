@@ -52,6 +52,7 @@ def organisation_ideas(request, organisation, bound):
                            .only("id", "organisation_id", "title", "deadline")[:HUB_CALLS]),
         "newest_proposals": newest,
         "supported_proposals": supported,
+        "answer_time": answer_time(organisation),
     }
 
 
@@ -118,15 +119,17 @@ panel("proposal", "progress", template="proposals/_implementation.html", context
 
 
 matrix_counter("proposals", kept_mode_counts)
-panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas, order=100)
+panel("organisation", "proposals", template="proposals/_organisation_ideas.html", context=organisation_ideas, order=100,
+      related=("answer_time",))
 
 
 # Fewer answers than this say little about how an organisation answers; the page shows no figure then.
 ANSWER_TIME_MIN_ANSWERS = 3
 
 
-def answer_time(request, organisation, bound):
-    """The kept answer-time figure (AnswerTime, loaded with the organisation): no query of its own."""
+def answer_time(organisation):
+    """The kept answer-time figure as a sentence (AnswerTime, loaded with the organisation): no query of
+    its own; None below ANSWER_TIME_MIN_ANSWERS."""
     try:
         kept = organisation.answer_time
     except AnswerTime.DoesNotExist:
@@ -144,11 +147,7 @@ def answer_time(request, organisation, bound):
         text += " " + ngettext("(%(count)s proposal in the last 12 months)",
                                "(%(count)s proposals in the last 12 months)", kept.answer_count) % {
                                    "count": kept.answer_count}
-    return {"text": text}
-
-
-panel("organisation", "answer-time", template="proposals/_organisation_answer_time.html", context=answer_time,
-      order=90, related=("answer_time",))
+    return text
 
 
 # --- the home page and My area --------------------------------------------------------------------
