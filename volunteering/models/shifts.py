@@ -10,6 +10,8 @@ from django.db.models.functions import ExtractIsoWeekDay, TruncDate, TruncTime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.formatting import short_datetime
+
 from .tasks import Task
 
 USER = settings.AUTH_USER_MODEL
@@ -159,8 +161,7 @@ class Shift(models.Model):
         ]
 
     def __str__(self):
-        start = timezone.localtime(self.starts_at)
-        return f"{self.task} – {start:%Y-%m-%d %H:%M}"
+        return f"{self.task} – {short_datetime(self.starts_at)}"
 
     def save(self, *args, **kwargs):
         self.signup_closes_at = self.compute_signup_closes_at()
