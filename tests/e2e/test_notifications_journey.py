@@ -59,6 +59,7 @@ CATEGORY_LABELS = {
     "volunteering": "My tasks and shifts",
     "wiki": "Wiki pages I watch",
     "staff": "For staff of my organisations",
+    "messages": "Messages from organisations",
     "memberships": "My memberships",
 }
 CHANNEL_LABELS = {
@@ -204,6 +205,7 @@ def test_person_chooses_email_right_away_and_gets_one(new_page, mailoutbox):
         "proposals": Channel.IMMEDIATE, "budgets": Channel.DAILY,
         "volunteering": Channel.IMMEDIATE, "wiki": Channel.DAILY, "memberships": Channel.APP,
         "staff": Channel.DAILY,  # not offered to this person: it stays as it was
+        "messages": Channel.IMMEDIATE,
     }
 
     # Someone comments on the proposal the person follows: an email right away.
