@@ -9,13 +9,14 @@ from django.utils.text import capfirst
 from stakeholders.erasure import DELETED_USER
 from stakeholders.privacy import organisation_name, plain_row
 
-from .models import Activity, Delivery, Notification, Preference
+from .models import Activity, Delivery, Message, Notification, Preference
 
 EXPORTED = {
     "notifications.Notification.recipient": "notifications",
     "notifications.Preference.user": "notification_preferences",
     "notifications.Delivery.recipient": "emails_sent",
     "notifications.Activity.actor": "activities",
+    "notifications.Message.author": "messages_written",
 }
 
 ERASURE = {
@@ -24,6 +25,8 @@ ERASURE = {
     "notifications.Delivery.recipient": "delete: the emails sent to the person",
     "notifications.Activity.actor": "keep as deleted user: the activity log stays to trace changes; it stores "
                                     "no name, and others' notifications read \"deleted user\"",
+    "notifications.Message.author": "keep as deleted user: a message to a group stays in its organisation's "
+                                    "record of who was told what, and its recipients keep it; it names no author then",
 }
 
 
@@ -42,6 +45,11 @@ def export(user):
         "emails_sent": [
             plain_row(d, ["kind", "period", "status", "sent_at", "subject", "created_at"])
             for d in Delivery.objects.filter(recipient=user).order_by("created_at")
+        ],
+        "messages_written": [
+            {"organisation": m.organisation.name, **plain_row(m, ["subject", "body", "audience_label", "reach",
+                                                                  "created_at"])}
+            for m in Message.objects.filter(author=user).select_related("organisation").order_by("created_at")
         ],
         "activities": [
             {"organisation": organisation_name(a), **plain_row(a, ["verb", "title", "created_at"])}

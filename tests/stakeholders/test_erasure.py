@@ -1,5 +1,6 @@
 """Deleting one's own account (Art. 17 DSGVO): the map of decisions, the service, the page, and who may not."""
 import datetime
+import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext
 from budgets import services as budget_services
 from budgets.models import Ballot, Entry, Phase, Pick, Process
 from budgets.services.results import results_compute
+from notifications.messaging import message_send
 from notifications.models import Activity, Delivery, Notification, Preference
 from notifications.wording import actor_name
 from proposals import services as proposal_services
@@ -239,6 +241,9 @@ def build():
                                           subject="Anna Adler commented on “Berts Idee”.")
     Notification.objects.filter(pk=about_comment.pk).update(delivery=berts_email)
     assert Notification.objects.filter(recipient=anna).exists()
+    # A message she wrote to the club's volunteers: it stays in the club's record of who was told what.
+    message_send(author=anna, value=f"role-volunteer:{club.pk}", subject="Treffen am Freitag", body="Bis dann!",
+                 key=uuid.uuid4())
 
     carla = populate(UserFactory(email="carla@example.org", display_name="Carla Klein"), "CCC")
     return SimpleNamespace(**locals())
