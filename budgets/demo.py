@@ -232,8 +232,7 @@ def _seed_process(site, data, organisations, people):
     open_until = min(review, site.ago(hours=2))
     entries = []
     for number, entry_data in enumerate(data["entries"]):
-        sent = site.awake(collecting + (open_until - collecting) * (number + chance.uniform(0.1, 0.9))
-                          / len(data["entries"]), latest=open_until)
+        sent = collecting + (open_until - collecting) * (number + chance.uniform(0.1, 0.9)) / len(data["entries"])
         entries.append(_submit(site, process, entry_data, people, sent, open_until, staff))
     move(Phase.REVIEW, review)
     for entry, entry_data in zip(entries, data["entries"]):
@@ -273,8 +272,11 @@ def _seed_process(site, data, organisations, people):
 
 
 def _submit(site, process, data, people, sent, open_until, staff):
-    """A proposal sent into the budget at ``sent``, then supported and discussed until ``open_until``."""
+    """A proposal sent into the budget at (the waking hour of) ``sent``, then supported and discussed until
+    ``open_until``. Every moment is moved into waking hours once, from the plain clock, so that none of what
+    follows lands before the proposal itself."""
     author = people[data["author"]]
+    plain, sent = sent, site.awake(sent, latest=open_until)
     with happened_at(sent, Entry):
         entry = services.entry_submit(process=process, author=author, title=data["title"], summary=data["summary"],
                                       text=data["summary"], planning="together", delivery="professionals",
@@ -285,9 +287,9 @@ def _submit(site, process, data, people, sent, open_until, staff):
     supporters = site.people_for(process.organisation.slug, data["title"], data.get("supporters", 0),
                                  exclude={data["author"], *STAFF.values()})
     for email in supporters:
-        story.support(site.awake(sent + (open_until - sent) * chance.random() ** 1.5, latest=open_until), email)
+        story.support(site.awake(plain + (open_until - plain) * chance.random() ** 1.5, latest=open_until), email)
     for email, text, replies in data.get("comments", []):
-        when = sent + (open_until - sent) * chance.uniform(0.1, 0.7)
+        when = plain + (open_until - plain) * chance.uniform(0.1, 0.7)
         story.comment(site.awake(when, latest=open_until), email, text)
         for reply_email, reply in replies:
             when += (open_until - when) * chance.uniform(0.1, 0.5)

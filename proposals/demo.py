@@ -397,7 +397,9 @@ def _seed_proposal(site, data, organisations, people, categories, calls):
     staff = people[STAFF[data["organisation"]]]
     author = people[data["author"]] if data["author"] else None
     chance = site.random(data["title"])
-    written = site.awake(site.ago(days=data["age"], hours=chance.randint(1, 9)))
+    # Moments are drawn on the plain clock and moved into waking hours once, which keeps their order.
+    plain = site.ago(days=data["age"], hours=chance.randint(1, 9))
+    written = site.awake(plain)
     proposal = Proposal.objects.filter(organisation=organisation, title=data["title"]).first()
     if proposal is None:
         assisted = data.get("channel", Channel.ONLINE) != Channel.ONLINE
@@ -417,14 +419,15 @@ def _seed_proposal(site, data, organisations, people, categories, calls):
     if proposal.status == S.DRAFT:
         return
     story = ProposalStory(site, proposal, staff, people)
-    events = [(site.awake(when), *rest) for when, *rest in _timeline(site, data, chance, written, staff)]
+    events = [(site.awake(when), *rest) for when, *rest in _timeline(site, data, chance, plain, staff)]
     for when, step, *args in sorted(events, key=lambda event: event[0]):
         getattr(story, step)(when, *args)
     story.settle()
 
 
 def _timeline(site, data, chance, written, staff):
-    """[(moment, step, arguments…)] of everything that happens to the proposal after it was written."""
+    """[(moment, step, arguments…)] of everything that happens to the proposal after it was written at
+    ``written`` (on the plain clock: the caller moves each moment into waking hours)."""
     steps = [(to, data.get("responses", {}).get(to, RESPONSES.get(to, ""))) for to in PATHS[data["status"]]]
     updates = data.get("updates", UPDATES.get(data["status"], []))
     milestones = len(steps) + len(updates)

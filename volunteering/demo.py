@@ -199,8 +199,9 @@ def _seed_task(site, data, organisation, staff, people, skills):
         else:
             starts_at, ends_at = site.on_day(PARKED + days if past else days, start), site.on_day(
                 PARKED + days if past else days, end)
-        # Shifts are added a few weeks ahead; people sign up between then and the shift.
-        added = max(published, site.on_day(days - 30, 11)) if days > -150 else published
+        # Shifts are added a few weeks ahead (and never later than a while ago); people sign up between
+        # then and the shift.
+        added = min(max(published, site.on_day(days - 30, 11)), site.ago(hours=2)) if days > -150 else published
         signing_until = min(site.on_day(days, start) - timedelta(hours=3), site.ago(hours=1))
         with happened_at(added, Shift):
             shift = services.shift_create(task=task, actor=staff, starts_at=starts_at, ends_at=ends_at,

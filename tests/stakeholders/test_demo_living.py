@@ -2,15 +2,19 @@
 counters that agree with the rows, an account for every role named in the README, and a second
 run of seed_demo that changes nothing.
 
-The demo is seeded once for the whole module (in a transaction rolled back at the end), since
-seeding takes seconds; each test only reads.
+The demo is seeded once per clock time (in a transaction rolled back at the end), since seeding
+takes seconds; each test only reads. Its story is told backwards from the moment of seeding, so the
+module seeds it at the hours where the day's edges are nearest: just after midnight, when today's
+morning still lies ahead, and early in the morning, before the waking hours begin.
 """
 import re
+from datetime import datetime, time
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
@@ -30,9 +34,10 @@ S = Proposal.Status
 README = Path(settings.BASE_DIR) / "README.md"
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+@pytest.fixture(scope="module", params=[time(0, 20), time(5, 40)], ids=lambda clock: clock.strftime("%H:%M"))
+def demo(request, django_db_setup, django_db_blocker):
+    seeded_at = timezone.make_aware(datetime.combine(timezone.localdate(), request.param))
+    with time_machine.travel(seeded_at, tick=True), django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
         yield timezone.now()
         transaction.set_rollback(True)
