@@ -264,7 +264,7 @@ def _moments(site, space_slug, title, versions):
         first = timezone.make_aware(datetime.combine(date(year, month, day), time(21)))
         last = first + timedelta(days=2, hours=-3)
     elif (space_slug, title) == STALE:
-        first, last = site.awake(site.ago(days=STALE_AGE + 30)), site.awake(site.ago(days=STALE_AGE))
+        first, last = site.ago(days=STALE_AGE + 30), site.ago(days=STALE_AGE)
     elif versions[0][0] == PAUL:  # written before he left
         first, last = site.ago(days=LEFT + chance.randint(60, 160)), site.ago(days=LEFT + 2)
     else:
