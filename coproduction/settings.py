@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coproduction.middleware.refuse_unknown_methods",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,10 +127,11 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Koproduktion] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# allauth's defaults limit failed logins per IP and per account; these are its defaults
-# written out so operators see and can tune them.
+# Failed sign-ins count per network address, per email address from one network address, and, more
+# slowly, per email address from anywhere (the reasons are in stakeholders.adapter).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "login_failed_address": env("RATE_LIMIT_LOGIN_FAILED_ADDRESS", default="30/h/key"),
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -268,6 +270,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie is treated like the session's: no script reads it, and it does not travel with
+# requests that other sites start.
+LANGUAGE_COOKIE_HTTPONLY = SESSION_COOKIE_HTTPONLY
+LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

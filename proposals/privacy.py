@@ -56,6 +56,12 @@ ERASURE = {
 }
 
 
+def public_contributions(user):
+    """Published proposals and visible comments on them carry the author's name for everyone."""
+    shown = Proposal.objects.published().filter(is_hidden=False)
+    return [shown.filter(author=user), Comment.objects.filter(author=user, is_hidden=False, proposal__in=shown)]
+
+
 def export(user):
     """The person's proposals, comments, supports, follows, pledges, reports, what they entered for others,
     and their evaluations and progress updates of proposals."""

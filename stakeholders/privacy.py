@@ -7,7 +7,9 @@ module ``<app>/privacy.py`` (see coproduction.contracts), which offers:
 - ``export(user)``: the app's sections of the download, a dict in the order they appear;
 - ``EXPORTED``: "app_label.Model.field" of every user reference its sections cover → the section;
 - ``LEFT_OUT``: the user references deliberately not in the download → why;
-- and, for erasure, ``ERASURE`` and optionally ``erase`` (see stakeholders.erasure).
+- and, for erasure, ``ERASURE`` and optionally ``erase`` (see stakeholders.erasure);
+- optionally ``public_contributions(user)``: querysets of what shows the person's name to everyone,
+  which makes their public profile page findable (``has_public_contribution``).
 
 ``personal_data(user)`` runs a fixed number of queries (one or two per model, never one per row),
 so the download costs the same for a newcomer and for someone with years of activity. Every model
@@ -73,6 +75,12 @@ def exporting_apps():
     """[(app_config, contract)] of the apps that add to the download, in the order of their sections."""
     found = [(config, contract) for config, contract in privacy_contracts() if hasattr(contract, "export")]
     return sorted(found, key=lambda pair: pair[0].label == RECORDS_LAST)
+
+
+def has_public_contribution(user) -> bool:
+    """Whether anything anyone may read carries ``user``'s name: one EXISTS query per app that says."""
+    return any(queryset.exists() for _config, contract in privacy_contracts()
+               for queryset in getattr(contract, "public_contributions", lambda user: [])(user))
 
 
 def __getattr__(name):

@@ -5,7 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -23,7 +23,7 @@ from . import erasure, services
 from .filters import OrganisationFilter
 from .forms import AccountDeleteForm, MembershipRequestForm, ProfileForm
 from .models import Invitation, Membership, Organisation, User
-from .privacy import personal_data
+from .privacy import has_public_contribution, personal_data
 
 
 class OrganisationListView(FilterView):
@@ -189,9 +189,18 @@ class PersonView(DetailView):
     context_object_name = "person"
     queryset = User.objects.filter(is_active=True)
 
+    def get_object(self, queryset=None):
+        # Ids are sequential: a person whose name nothing public shows is not found, so counting through
+        # /people/1/, /people/2/ ... lists nobody who has not stepped forward. The person always sees theirs.
+        person = super().get_object(queryset)
+        self.memberships = list(Membership.objects.listed().filter(user=person).select_related("organisation"))
+        if person != self.request.user and not self.memberships and not has_public_contribution(person):
+            raise Http404
+        return person
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = Membership.objects.listed().filter(user=self.object).select_related("organisation")
+        context["memberships"] = self.memberships
         return context
 
 

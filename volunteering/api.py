@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coproduction.api.filters import YesNoFilter
+from coproduction.forms import BoundedDateFilter
 from coproduction.api.base import OrganisationRefSerializer, PageLinkField, PublicViewSet
 from stakeholders.models import Organisation
 
@@ -123,8 +124,8 @@ class ShiftFilter(django_filters.FilterSet):
         label=_("Upcoming"), method="by_time",
         help_text=_("true: shifts not cancelled that have not ended; false: shifts that have ended."),
     )
-    date_from = django_filters.DateFilter(label=_("From"), method="keep")
-    date_to = django_filters.DateFilter(label=_("Until"), method="keep")
+    date_from = BoundedDateFilter(label=_("From"), method="keep")
+    date_to = BoundedDateFilter(label=_("Until"), method="keep")
 
     class Meta:
         model = Shift

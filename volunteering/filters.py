@@ -3,6 +3,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.forms import BoundedDateFilter
 from stakeholders.models import Organisation
 
 from .forms import DATE_INPUT
@@ -37,8 +38,8 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Organisation"), queryset=Organisation.objects.only("id", "name"), empty_label=_("All organisations"),
     )
     district = django_filters.ChoiceFilter(label=_("District"), empty_label=_("All districts"))
-    date_from = django_filters.DateFilter(label=_("From"), method="keep", widget=forms.DateInput(**DATE_INPUT))
-    date_to = django_filters.DateFilter(label=_("Until"), method="keep", widget=forms.DateInput(**DATE_INPUT))
+    date_from = BoundedDateFilter(label=_("From"), method="keep", widget=forms.DateInput(**DATE_INPUT))
+    date_to = BoundedDateFilter(label=_("Until"), method="keep", widget=forms.DateInput(**DATE_INPUT))
     skill = django_filters.ModelChoiceFilter(
         label=_("Skill"), queryset=Skill.objects.all(), empty_label=_("Any skill"), method="with_skill",
     )

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduction.forms import BoundedDateField
 from stakeholders.models import Organisation
 
 from .models import AvailabilitySlot, SignUp, Skill
@@ -84,8 +85,8 @@ class CertificateForm(forms.Form):
         label=_("Organisation"), coerce=int,
         error_messages={"invalid_choice": _("Choose an organisation where you have confirmed hours.")},
     )
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(**DATE_INPUT))
-    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(**DATE_INPUT))
+    period_start = BoundedDateField(label=_("From"), widget=forms.DateInput(**DATE_INPUT))
+    period_end = BoundedDateField(label=_("Until"), widget=forms.DateInput(**DATE_INPUT))
 
     def __init__(self, *args, user, **kwargs):
         today = timezone.localdate()

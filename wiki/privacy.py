@@ -3,6 +3,7 @@
 The contract of stakeholders.privacy and stakeholders.erasure (see coproduction.contracts). Erasure
 needs no step of its own here: every reference follows its on_delete, as ERASURE says.
 """
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from stakeholders.privacy import plain, plain_row
@@ -51,3 +52,8 @@ def export(user):
 def erasure_summary(*, user, now, summary):
     """The wiki edits that stay without the person's name."""
     summary["kept"]["revisions"] = Revision.objects.filter(author=user).count()
+
+
+def public_contributions(user):
+    """Revisions of pages every visitor may read name their author in the page's history."""
+    return [Revision.objects.visible_to(AnonymousUser()).filter(author=user)]

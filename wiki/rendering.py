@@ -21,8 +21,9 @@ from markdown.util import AtomicString
 from .slugs import slug_for
 
 MAX_TITLE_LENGTH = 200
-# [[Target]] or [[Target|label]]; no brackets, pipes or line breaks inside.
-WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,%d}?)(?:\|([^\[\]\n]{1,%d}?))?\]\]" % (MAX_TITLE_LENGTH, MAX_TITLE_LENGTH))
+# [[Target]] or [[Target|label]]; no brackets, pipes or line breaks inside. An empty or blank label, as
+# left by someone who deleted it or by a sanitiser that removed markup from it, shows the target's title.
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,%d}?)(?:\|([^\[\]\n]{0,%d}?))?\]\]" % (MAX_TITLE_LENGTH, MAX_TITLE_LENGTH))
 MISSING_MARKER = '<span class="wikilink-note"></span>'
 HEADING_ID_PREFIX = "h-"
 
@@ -95,7 +96,7 @@ class WikiLinkProcessor(InlineProcessor):
 
     def handleMatch(self, match, data):
         title = " ".join(match.group(1).split())
-        label = " ".join((match.group(2) or title).split())
+        label = " ".join((match.group(2) or "").split()) or title
         slug = slug_for(title)
         if not slug:
             return None, None, None

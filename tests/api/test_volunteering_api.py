@@ -136,10 +136,17 @@ def test_the_availability_filter_of_the_site_is_not_offered(client, organisation
 @pytest.mark.parametrize("params", [
     {"organisation": "abc"}, {"organisation": 999999}, {"skill": "x"}, {"kind": "party"}, {"status": "draft"},
     {"date_from": "gestern"}, {"date_from": "2030-05-10", "date_to": "2030-05-01"}, {"remote": "vielleicht"},
+    {"date_to": "9999-12-31"}, {"date_from": "0001-01-01"},
 ])
 def test_bad_task_filters_are_refused(client, organisation, params):
     TaskFactory(organisation=organisation)
     assert get(client, TASKS, params)[0].status_code == 400
+
+
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_from": "gestern"}])
+def test_bad_shift_periods_are_refused(client, organisation, params):
+    ShiftFactory(task=TaskFactory(organisation=organisation))
+    assert get(client, SHIFTS, params)[0].status_code == 400
 
 
 def test_shift_filters(client, tasks, other_organisation):

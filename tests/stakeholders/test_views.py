@@ -3,6 +3,10 @@ from django.urls import reverse
 
 from stakeholders.models import Membership, User
 
+from tests.proposals.factories import CommentFactory, ProposalFactory
+from tests.wiki.factories import PageFactory, SpaceFactory
+from wiki.models import Space
+
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +242,32 @@ def test_organisation_page_leads_to_its_open_calls_and_proposals(client, organis
     page = client.get(organisation.get_absolute_url()).text
     assert call.get_absolute_url() in page and proposal.get_absolute_url() in page
     assert draft.get_absolute_url() not in page
+
+
+def test_a_person_whose_name_nothing_public_shows_is_not_found(client, organisation):
+    # Ids are sequential: counting through /people/<id>/ must not list everyone with an account.
+    quiet = MembershipFactory(organisation=organisation, is_listed=False).user
+    ProposalFactory(author=quiet, draft=True)
+    CommentFactory(author=quiet, is_hidden=True, hidden_reason="Beleidigung")
+    PageFactory(space=SpaceFactory(organisation=organisation, visibility=Space.Visibility.MEMBERS), author=quiet)
+    url = quiet.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(quiet)
+    assert client.get(url).status_code == 200  # "See my public profile" works for everyone
+
+
+@pytest.mark.parametrize("contribution", ["listed membership", "proposal", "comment", "public wiki edit"])
+def test_a_person_who_stepped_forward_has_a_public_page(client, organisation, contribution):
+    person = UserFactory(display_name="Nadia Öztürk")
+    {
+        "listed membership": lambda: MembershipFactory(user=person, organisation=organisation, is_listed=True),
+        "proposal": lambda: ProposalFactory(author=person),
+        "comment": lambda: CommentFactory(author=person),
+        "public wiki edit": lambda: PageFactory(
+            space=SpaceFactory(organisation=MembershipFactory(user=person, is_listed=False).organisation),
+            author=person),
+    }[contribution]()
+    response = client.get(person.get_absolute_url())
+    assert response.status_code == 200 and "Nadia Öztürk" in response.text

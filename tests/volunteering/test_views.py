@@ -219,6 +219,7 @@ def test_fits_my_availability(client, organisation):
     ({"date_from": "gestern"}, "Enter a valid date"),
     ({"date_from": "2030-02-31"}, "Enter a valid date"),
     ({"date_from": "2030-05-10", "date_to": "2030-05-01"}, "The end of the period must not be before its start."),
+    ({"date_to": "9999-12-31"}, "Ensure this value is less than or equal to 2999-12-31."),
 ])
 def test_invalid_filter_values_show_a_message_not_an_error(client, shift, params, message):
     response = client.get("/tasks/", params)

@@ -158,6 +158,9 @@ def test_request_a_certificate(client, organisation, staff, person):
     ({"period_start": ""}, "This field is required."),
     ({"organisation": "OTHER"}, "Choose an organisation where you have confirmed hours."),
     ({"period_start": "2000-01-01", "period_end": "2000-12-31"}, "There are no confirmed hours with"),
+    # The last day there is: one day after it does not exist, so it is refused before any arithmetic.
+    ({"period_end": "9999-12-31"}, "Ensure this value is less than or equal to 2999-12-31."),
+    ({"period_start": "0001-01-01"}, "Ensure this value is greater than or equal to 1900-01-01."),
 ])
 def test_a_bad_certificate_request_issues_nothing(client, organisation, other_organisation, staff, person, change,
                                                   message):

@@ -105,6 +105,17 @@ def test_wiki_links_resolve_in_the_same_space(organisation):
     assert links == {"ueber-uns": target.pk, "kontakt": None}
 
 
+@pytest.mark.parametrize("text", ["[[Über uns|]]", "[[Über uns|   ]]", "[[Über uns|\t]]"])
+def test_a_link_with_an_empty_label_shows_the_pages_title(organisation, text):
+    space = SpaceFactory(organisation=organisation, slug="lindenhof")
+    PageFactory(space=space, title="Über uns")
+    page = PageFactory(space=space, title="Start", text=f"Siehe {text}.")
+    assert ('<a class="wikilink" href="/wiki/lindenhof/ueber-uns/" rel="noopener noreferrer nofollow">Über uns</a>'
+            in page.html)
+    assert "[[" not in page.html
+    assert {link.target_slug for link in Link.objects.filter(source=page)} == {"ueber-uns"}
+
+
 @pytest.mark.django_db
 def test_missing_link_note_is_added_in_the_readers_language(organisation, settings):
     page = PageFactory(space=SpaceFactory(organisation=organisation), text="[[Gibt es nicht]]")
