@@ -25,33 +25,54 @@ def measure(client, url, requests):
     return len(queries), statistics.median(timings), statistics.quantiles(timings, n=20)[-1]
 
 
+BARE_VIEW = ("bare view /livez", "/livez")
+
+
 class PageTable:
-    """The lines of a table of pages: queries of one request, median and p95 server time, and the median as
-    a multiple of the first row's, the baseline (/healthz, a minimal view, measured in the same run).
+    """The lines of a table of pages: queries of one request, median and p95 server time, the median as a
+    multiple of the first row's, the baseline (``BARE_VIEW``: /livez, a constant response through the same
+    middleware, measured in the same run), and the page's goal, met or missed, where it has one.
 
     Each person asks with a client of their own (signed in; ``None`` is anonymous), made once."""
 
-    def __init__(self, requests, *, width=26, client_class=Client):
+    def __init__(self, requests, *, width=26, client_class=Client, only=""):
         # The test client asks as "testserver", which production settings do not allow.
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS.append("testserver")
         self.requests, self.width, self.client_class = requests, width, client_class
         self.clients, self.baseline = {}, None
+        self.missed, self.only = [], only
 
-    def header(self, *, goal=False):
-        return f"{'page':<{self.width}}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x baseline':>12}" + (
-            "  goal" if goal else "")
+    def header(self, *, goal=True):
+        return f"{'page':<{self.width}}{'queries':>8}{'median ms':>11}{'p95 ms':>9}{'x bare':>8}" + (
+            "  goal (median / p95 ms)" if goal else "")
 
-    def row(self, name, url, user=None, *, verdict=None):
-        """Measures ``url`` as ``user`` and returns its line, ending in ``verdict(median)`` when given."""
+    def row(self, name, url, user=None, *, goal=None):
+        """Measures ``url`` as ``user`` and returns its line; ``goal`` is (median, p95) in ms, p95 may be None.
+
+        The first row measured is the baseline: call ``row(*BARE_VIEW)`` first. With ``only``, the other
+        rows whose name does not contain it are skipped and return None."""
+        if self.baseline is not None and self.only not in name:
+            return None
         if user not in self.clients:
             self.clients[user] = self.client_class()
             if user is not None:
                 self.clients[user].force_login(user)
         queries, median, p95 = measure(self.clients[user], url, self.requests)
         self.baseline = self.baseline or median
-        line = f"{name:<{self.width}}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / self.baseline:>12.1f}"
-        return f"{line}  {verdict(median)}".rstrip() if verdict else line
+        line = f"{name:<{self.width}}{queries:>8}{median:>11.1f}{p95:>9.1f}{median / self.baseline:>8.1f}"
+        if goal is None:
+            return line
+        goal_median, goal_p95 = goal
+        met = median <= goal_median and (goal_p95 is None or p95 <= goal_p95)
+        if not met:
+            self.missed.append(name)
+        wanted = f"≤ {goal_median:g}" + ("" if goal_p95 is None else f" / ≤ {goal_p95:g}")
+        return f"{line}  {wanted}: {'met' if met else 'MISSED'}"
+
+    def summary(self):
+        return ("every goal met" if not self.missed
+                else f"{len(self.missed)} goal(s) missed: " + ", ".join(self.missed))
 
 
 class Table:

@@ -1,8 +1,9 @@
-"""/healthz: the state of the database and the broker, for load balancers and operators."""
+"""/healthz: the state of the database and the broker, for load balancers and operators; /livez: that the
+process answers at all, touching nothing (a liveness probe, and the benchmarks' baseline)."""
 from celery import current_app
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -33,3 +34,8 @@ def healthz(request):
     payload = {"database": database, "broker": broker_state()}
     payload["status"] = "ok" if database["status"] == "ok" else "error"
     return JsonResponse(payload, status=200 if database["status"] == "ok" else 503)
+
+
+@never_cache
+def livez(request):
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

@@ -29,3 +29,23 @@ def test_the_language_cookie_travels_like_the_session_cookie(client):
     assert cookie.value == "en"
     assert cookie["samesite"] == settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert cookie["httponly"] and settings.SESSION_COOKIE_HTTPONLY
+
+
+POLICY = {"default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
+          "frame-ancestors 'none'", "form-action 'self'"}
+
+
+@pytest.mark.parametrize("path", ["/", "/proposals/", "/api/v1/proposals/", "/accounts/login/", "/no-such-page/"])
+def test_every_response_carries_the_content_security_policy(client, path):
+    response = client.get(path)
+    directives = {directive.strip() for directive in response["Content-Security-Policy"].split(";")}
+    assert POLICY <= directives, directives
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_the_back_office_runs_under_the_same_policy(admin_client):
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert POLICY <= {directive.strip() for directive in response["Content-Security-Policy"].split(";")}
+    assert "<style" not in response.text and "style=" not in response.text

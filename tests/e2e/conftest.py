@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import track, unchecked_addresses
+from .support import csp_violations, track, unchecked_addresses
 
 # Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise refuse
 # ORM calls made from the test (factories, reading the outbox's users) as "async unsafe".
@@ -65,7 +65,8 @@ def new_page(request, browser, live_server):
     """Opens a page in a fresh browser context (own cookies), German by default.
 
     ``new_page(viewport=..., is_mobile=True, locale="en-GB")`` passes its options to the context.
-    At teardown a passing test fails if one of its pages reached an address that was not axe-checked.
+    At teardown a passing test fails if one of its pages reached an address that was not axe-checked, or
+    if the browser reported that the Content Security Policy refused something on one of them.
     """
     contexts, pages = [], []
 
@@ -90,6 +91,9 @@ def new_page(request, browser, live_server):
                     shot = ARTIFACTS_DIR / f"{request.node.name}-{number}.png"
                     page.screenshot(path=str(shot), full_page=True)
         elif call is not None and call.passed:
+            refused = [violation for page in pages for violation in csp_violations(page)]
+            if refused:
+                pytest.fail("The Content Security Policy refused something:\n" + "\n".join(refused), pytrace=False)
             missed = [address for page in pages for address in unchecked_addresses(page)]
             if missed:
                 pytest.fail(
