@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("method", ["TRACE", "CONNECT", "DELETE", "PUT", "PATCH", "PROPFIND", "BREW"])
-@pytest.mark.parametrize("path", ["/", "/proposals/", "/api/v1/proposals/", "/admin/"])
+@pytest.mark.parametrize("path", ["/", "/api/v1/proposals/", "/admin/"])
 def test_methods_the_site_does_not_answer_are_405(client, method, path):
     response = client.generic(method, path)
     assert response.status_code == 405
@@ -49,3 +49,21 @@ def test_the_back_office_runs_under_the_same_policy(admin_client):
     assert response.status_code == 200
     assert POLICY <= {directive.strip() for directive in response["Content-Security-Policy"].split(";")}
     assert "<style" not in response.text and "style=" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path, allowed",
+    [
+        ("/proposals/", {"GET", "HEAD", "OPTIONS"}),
+        ("/organisations/", {"GET", "HEAD", "OPTIONS"}),
+        ("/proposals/export.csv", {"GET", "HEAD"}),
+        ("/search/", {"GET", "HEAD"}),
+        ("/language/", {"POST"}),
+    ],
+)
+def test_a_page_that_declares_its_methods_names_them_when_it_refuses(client, path, allowed):
+    for method in ("DELETE", "PUT", "TRACE"):
+        response = client.generic(method, path)
+        assert response.status_code == 405
+        assert set(response["Allow"].split(", ")) == allowed
+
