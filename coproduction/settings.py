@@ -103,6 +103,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A Redis cache that is down acts as an empty one instead of failing pages (coproduction.cache).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "coproduction.cache.RedisCacheSurvivingOutages"
 
 AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [
