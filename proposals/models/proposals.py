@@ -32,10 +32,10 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
     def for_list(self):
-        return self.select_related("organisation", "category", "author", "image").only(
+        return self.select_related("organisation", "category", "image").only(
             "id", "title", "summary", "status", "planning", "delivery", "district", "support_count",
             "comment_count", "pledge_count", "published_at", "last_activity_at", "created_at", "is_hidden", "hidden_reason",
-            "organisation__name", "organisation__slug", "category__name", "author__display_name",
+            "organisation__name", "organisation__slug", "category__name",
             *PICTURE_FIELDS,
         )
 

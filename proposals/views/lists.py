@@ -26,7 +26,8 @@ class ProposalListView(FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         """The total comes from the kept counts when only the mode narrows the list (hidden ones are listed)."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        mode = self.filterset.mode_only(self.request.GET) if self.filterset.is_valid() else None
+        unfiltered_or_valid = not self.filterset.is_bound or self.filterset.is_valid()
+        mode = self.filterset.mode_only(self.request.GET) if unfiltered_or_valid else None
         if mode is not None:
             planning, delivery = mode
             paginator.count = kept_total(planning=planning, delivery=delivery, include_hidden=True)

@@ -1,0 +1,133 @@
+"""The kept parts of the proposal list never show an old state: the next view after a change shows it.
+
+The list keeps its filter form and each card once rendered (``coproduction.fragments``). Each test
+renders the page first, so the old state is kept, then changes something through the services a
+person or the staff use and looks again, as a visitor and signed in.
+"""
+import pytest
+from django.utils.translation import override
+
+from coproduction import fragments
+from proposals import services
+from proposals.models import Proposal
+from tests.stakeholders.factories import OrganisationFactory, UserFactory
+
+from .factories import CommentFactory, ProposalFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+@pytest.fixture(params=["visitor", "signed in"])
+def viewer(request, client):
+    if request.param == "signed in":
+        client.force_login(UserFactory())
+    return client
+
+
+def card(client, proposal, params=None):
+    html = client.get("/proposals/", params or {}).content.decode()
+    assert f'href="{proposal.get_absolute_url()}"' in html
+    start = html.index(f'href="{proposal.get_absolute_url()}"')
+    end = html.index("</li>", html.index("</ul>", html.index('class="card-stats"', start))) + len("</li>")
+    return html[html.rindex('<li class="card">', 0, start):end]
+
+
+def test_the_list_is_kept_between_views(viewer, organisation):
+    proposal = ProposalFactory(organisation=organisation)
+    first = card(viewer, proposal)
+    kept = len(fragments.kept)
+    assert card(viewer, proposal) == first
+    assert len(fragments.kept) == kept
+
+
+def test_a_support_shows_at_once(viewer, organisation):
+    proposal = ProposalFactory(organisation=organisation, title="Bänke am Teich")
+    assert "0 supports" in card(viewer, proposal)
+    services.proposal_support(proposal=proposal, user=UserFactory())
+    assert "1 support" in card(viewer, proposal)
+
+
+def test_a_comment_and_its_edit_show_at_once(viewer, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    assert "0 comments" in card(viewer, proposal)
+    comment = services.comment_create(proposal=proposal, author=person, text="Gute Idee")
+    assert "1 comment" in card(viewer, proposal)
+    viewer.get(proposal.get_absolute_url())
+    services.comment_edit(comment=comment, user=person, text="Noch bessere Idee")
+    page = viewer.get(proposal.get_absolute_url()).content.decode()
+    assert "Noch bessere Idee" in page and "Gute Idee" not in page
+
+
+def test_moderation_hiding_a_proposal_or_comment_shows_at_once(viewer, organisation, staff):
+    proposal = ProposalFactory(organisation=organisation, title="Werbung für Kredite", summary="Billig!")
+    comment = CommentFactory(proposal=proposal, text="Kaufen Sie jetzt")
+    assert "Billig!" in card(viewer, proposal)
+    assert "Kaufen Sie jetzt" in viewer.get(proposal.get_absolute_url()).content.decode()
+    services.content_set_hidden(target=comment, moderator=staff, hidden=True, reason="Werbung")
+    assert "Kaufen Sie jetzt" not in viewer.get(proposal.get_absolute_url()).content.decode()
+    services.content_set_hidden(target=Proposal.objects.get(pk=proposal.pk), moderator=staff, hidden=True, reason="Werbung")
+    hidden = card(viewer, proposal)
+    assert "Billig!" not in hidden and "Werbung für Kredite" not in hidden
+    assert "Hidden by moderation: Werbung" in hidden
+
+
+def test_a_status_change_shows_at_once(viewer, organisation, staff):
+    proposal = ProposalFactory(organisation=organisation)
+    assert "status-published" in card(viewer, proposal)
+    services.proposal_set_status(proposal=proposal, actor=staff, to_status=Proposal.Status.UNDER_REVIEW,
+                                 response="Wir prüfen das bis Ende des Monats.")
+    changed = card(viewer, proposal)
+    assert "status-under_review" in changed and "Under review" in changed
+
+
+def test_a_renamed_organisation_shows_at_once(viewer):
+    organisation = OrganisationFactory(name="Stadtteilladen")
+    proposal = ProposalFactory(organisation=organisation)
+    assert "Stadtteilladen" in card(viewer, proposal)
+    organisation.name = "Stadtteilladen Nord"
+    organisation.save()
+    assert "Stadtteilladen Nord" in card(viewer, proposal)
+    assert "Stadtteilladen Nord" in viewer.get("/proposals/").content.decode().split('<ul class="card-list">')[0]
+
+
+def test_another_language_is_another_page(viewer, organisation):
+    proposal = ProposalFactory(organisation=organisation)
+    assert "0 supports" in card(viewer, proposal)
+    viewer.post("/language/", {"language": "de", "next": "/proposals/"})
+    german = card(viewer, proposal)
+    assert "0 Unterstützungen" in german and "supports" not in german
+    viewer.post("/language/", {"language": "en", "next": "/proposals/"})
+    assert "0 supports" in card(viewer, proposal)
+
+
+def test_the_filter_form_shows_what_was_chosen_and_its_errors(viewer, organisation):
+    proposal = ProposalFactory(organisation=organisation, title="Fahrradwerkstatt")
+    viewer.get("/proposals/")
+    chosen = viewer.get("/proposals/", {"q": "Fahrradwerkstatt"}).content.decode()
+    assert 'value="Fahrradwerkstatt"' in chosen
+    assert proposal.title in chosen
+    refused = viewer.get("/proposals/", {"ordering": "loudest"}).content.decode()
+    assert "field-invalid" in refused and "<details class=\"filters-panel\" open>" in refused
+    assert "field-invalid" not in viewer.get("/proposals/").content.decode()
+
+
+def test_a_new_choice_shows_in_the_filter_form(viewer, organisation):
+    viewer.get("/proposals/")
+    OrganisationFactory(name="Tafel am Markt")
+    assert "Tafel am Markt" in viewer.get("/proposals/").content.decode()
+
+
+def test_a_fragment_body_may_not_read_from_the_database(organisation):
+    from django.template import engines
+
+    proposal = Proposal.objects.only("id", "title").get(pk=ProposalFactory(organisation=organisation).pk)
+    template = engines["django"].from_string("{% load fragments %}{% fragment proposal %}{{ proposal.summary }}{% endfragment %}")
+    with pytest.raises(fragments.FragmentQueried):
+        template.render({"proposal": proposal})
+
+
+def test_values_that_cannot_be_keyed_are_refused():
+    with pytest.raises(TypeError):
+        fragments.state(object())
+    with override("de"):
+        assert fragments.state({"a": [1, "x"]}) == fragments.state({"a": (1, "x")})
