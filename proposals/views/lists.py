@@ -14,6 +14,9 @@ from ..filters import ProposalFilter
 from ..models import Call, Proposal, kept_total
 
 
+SEARCH_COUNT_CAP = 1000
+
+
 class ProposalListView(FilterView):
     filterset_class = ProposalFilter
     template_name = "proposals/proposal_list.html"
@@ -31,6 +34,12 @@ class ProposalListView(FilterView):
         if mode is not None:
             planning, delivery = mode
             paginator.count = kept_total(planning=planning, delivery=delivery, include_hidden=True)
+        elif unfiltered_or_valid and self.request.GET.get("q", "").strip():
+            # A common word matches thousands; counting them all costs more than the page. Beyond the
+            # cap the list says "more than" and pages on to the cap.
+            found = queryset.order_by()[:SEARCH_COUNT_CAP + 1].count()
+            paginator.count = min(found, SEARCH_COUNT_CAP)
+            paginator.count_capped = found > SEARCH_COUNT_CAP
         return paginator
 
 

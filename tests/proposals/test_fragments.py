@@ -131,3 +131,16 @@ def test_values_that_cannot_be_keyed_are_refused():
         fragments.state(object())
     with override("de"):
         assert fragments.state({"a": [1, "x"]}) == fragments.state({"a": (1, "x")})
+
+
+def test_a_search_with_very_many_matches_says_more_than(viewer, organisation, monkeypatch):
+    from proposals.views import lists
+
+    monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 3)
+    for number in range(5):
+        ProposalFactory(organisation=organisation, title=f"Fahrradwerkstatt {number}")
+    many = viewer.get("/proposals/", {"q": "Fahrradwerkstatt"}).content.decode()
+    assert "More than 3 proposals" in many
+    monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 5)
+    exact = viewer.get("/proposals/", {"q": "Fahrradwerkstatt"}).content.decode()
+    assert "5 proposals" in exact and "More than" not in exact
