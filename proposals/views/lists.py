@@ -29,12 +29,12 @@ class ProposalListView(FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         """The total comes from the kept counts when only the mode narrows the list (hidden ones are listed)."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        unfiltered_or_valid = not self.filterset.is_bound or self.filterset.is_valid()
-        mode = self.filterset.mode_only(self.request.GET) if unfiltered_or_valid else None
+        valid = self.filterset.is_valid()
+        mode = self.filterset.mode_only(self.request.GET) if valid else None
         if mode is not None:
             planning, delivery = mode
             paginator.count = kept_total(planning=planning, delivery=delivery, include_hidden=True)
-        elif unfiltered_or_valid and self.request.GET.get("q", "").strip():
+        elif valid and self.request.GET.get("q", "").strip():
             # A common word matches thousands; counting them all costs more than the page. Beyond the
             # cap the list says "more than" and pages on to the cap.
             found = queryset.order_by()[:SEARCH_COUNT_CAP + 1].count()
