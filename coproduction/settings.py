@@ -210,6 +210,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A task taken by a worker that dies with it (killed with its pool, a lost machine) goes to another worker
+# once it has been unacknowledged this long, in seconds; the workers look for such tasks every ten seconds.
+# Tasks that run longer than this are handed out twice, which the notification tasks allow for (their
+# Delivery rows decide what is still to send).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 
 # Notification digests go out at this local hour (TIME_ZONE), weekly ones on this weekday.
 NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
