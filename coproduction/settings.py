@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    # The load-and-fault run (manage.py load_and_faults) builds on every app above.
+    "loadtest",
 ]
 
 MIDDLEWARE = [
