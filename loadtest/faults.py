@@ -144,16 +144,15 @@ def redis(run, seconds=70, fault_at=10, down=REDIS_DOWN):
     def stop_and_start(started):
         time.sleep(max(0, started + fault_at - time.monotonic()))
         moments["fault"], moments["fault_at"] = time.monotonic(), timezone.now()
-        installation.redis_stop()
+        run.installation.redis.stop()
         time.sleep(max(0, moments["fault"] + down - time.monotonic()))
-        installation.redis_start()
+        run.installation.redis.start()
         moments["back"], moments["back_at"] = time.monotonic(), timezone.now()
-        run.celery_app.pool.force_close_all()  # this process's broker connections ended with Redis
 
     try:
         records = run.traffic.run(seconds, phase="redis", during=stop_and_start)
     finally:
-        installation.redis_ensure_running()
+        run.installation.redis.ensure_running()
     run.traffic_figures(records, seconds)
     outage = figures.outage(records, fault_started=moments["fault"], service_back=moments["back"])
     for line in figures.outage_lines(outage, service="Redis", down_for=moments["back"] - moments["fault"]):

@@ -22,11 +22,7 @@ import psycopg2
 from django.conf import settings
 from django.db import connection
 
-PG_CLUSTER = "main"
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# The command line that starts this machine's Redis (as the CI script and the architecture notes have it).
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", str(REDIS_PORT),
-               "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]
+REDIS_HOST = "127.0.0.1"
 
 
 class RunError(Exception):
@@ -117,14 +113,15 @@ class Child:
 class Installation:
     """The run's database, web processes and worker. ``close()`` stops whatever is still running."""
 
-    def __init__(self, *, folder, web_workers, worker_concurrency, redis_db, extra_env=None):
+    def __init__(self, *, folder, web_workers, worker_concurrency, redis, redis_db, extra_env=None):
         self.folder = Path(folder)
         self.emails = self.folder / "emails"
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.web_workers, self.worker_concurrency = web_workers, worker_concurrency
-        self.broker_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
-        self.cache_url = f"rediscache://{REDIS_HOST}:{REDIS_PORT}/{redis_db + 1}"
+        self.redis = redis
+        self.broker_url = f"redis://{REDIS_HOST}:{redis.port}/{redis_db}"
+        self.cache_url = f"rediscache://{REDIS_HOST}:{redis.port}/{redis_db + 1}"
         self.redis_dbs = (redis_db, redis_db + 1)
         self.web = self.worker = None
         self.replaced_workers = []
@@ -164,8 +161,7 @@ class Installation:
     def empty_redis(self):
         """Empties the run's own two Redis databases (broker and cache), never another one."""
         for db in self.redis_dbs:
-            subprocess.run(["redis-cli", "-h", REDIS_HOST, "-p", str(REDIS_PORT), "-n", str(db), "flushdb"],
-                           check=True, timeout=10, stdout=subprocess.DEVNULL)
+            subprocess.run(self.redis.cli("flushdb", db=db), check=True, timeout=10, stdout=subprocess.DEVNULL)
 
     # --- processes -------------------------------------------------------------------------
 
@@ -234,8 +230,15 @@ class maintenance_cursor:
 
 # --- the machine's services ------------------------------------------------------------------
 
-def pg_version():
-    return sorted(os.listdir("/etc/postgresql"))[-1]
+def pg_cluster():
+    """(version, name) of the cluster that serves DATABASE_URL's port, as pg_lsclusters lists it."""
+    port = str(connection.settings_dict["PORT"] or 5432)
+    listing = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, timeout=10, check=True).stdout
+    for line in listing.splitlines():
+        version, name, cluster_port, *_rest = line.split()
+        if cluster_port == port:
+            return version, name
+    raise RunError(f"No PostgreSQL cluster of this machine listens on port {port}.")
 
 
 def postgres_ready():
@@ -246,41 +249,50 @@ def postgres_ready():
 
 def postgres_restart():
     """Restarts the cluster (fast shutdown: open connections are ended), as an operator would."""
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), PG_CLUSTER, "restart"],
-                   check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *pg_cluster(), "restart"], check=True, timeout=120,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
 def postgres_ensure_running():
     """Starts PostgreSQL if it does not answer; True once it does."""
     if postgres_ready():
         return True
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), PG_CLUSTER, "start"], timeout=120,
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *pg_cluster(), "start"], timeout=120,
                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     wait_for("PostgreSQL answering", postgres_ready, 60, interval=0.5)
     return True
 
 
-def redis_ready():
-    answer = subprocess.run(["redis-cli", "-h", REDIS_HOST, "-p", str(REDIS_PORT), "ping"], capture_output=True,
-                            text=True, timeout=5)
-    return answer.stdout.strip() == "PONG"
+class Redis:
+    """The machine's Redis on ``port``; on 6379 it is started with the command line of the CI script."""
 
+    def __init__(self, port=6379):
+        self.port = port
+        log = "ci.log" if port == 6379 else f"load-{port}.log"
+        self.start_command = ["redis-server", "--daemonize", "yes", "--bind", REDIS_HOST, "-::1", "--port", str(port),
+                              "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+                              "--logfile", f"/var/log/redis/{log}"]
 
-def redis_stop():
-    subprocess.run(["redis-cli", "-h", REDIS_HOST, "-p", str(REDIS_PORT), "shutdown", "nosave"], timeout=10,
-                   capture_output=True)
-    wait_for("Redis gone", lambda: not redis_ready(), 10)
+    def cli(self, *args, db=None):
+        return ["redis-cli", "-h", REDIS_HOST, "-p", str(self.port), *(["-n", str(db)] if db is not None else []),
+                *args]
 
+    def ready(self):
+        answer = subprocess.run(self.cli("ping"), capture_output=True, text=True, timeout=5)
+        return answer.stdout.strip() == "PONG"
 
-def redis_start():
-    subprocess.run(REDIS_START, check=True, timeout=30, stdout=subprocess.DEVNULL)
-    wait_for("Redis answering", redis_ready, 30)
+    def stop(self):
+        subprocess.run(self.cli("shutdown", "nosave"), timeout=10, capture_output=True)
+        wait_for("Redis gone", lambda: not self.ready(), 10)
 
+    def start(self):
+        subprocess.run(self.start_command, check=True, timeout=30, stdout=subprocess.DEVNULL)
+        wait_for("Redis answering", self.ready, 30)
 
-def redis_ensure_running():
-    if not redis_ready():
-        redis_start()
-    return True
+    def ensure_running(self):
+        if not self.ready():
+            self.start()
+        return True
 
 
 def loopback(url):

@@ -6,8 +6,10 @@ against it, with a Redis database of their own as broker (``--redis-db``) and th
 write their emails to files. 32 clients then browse and act for ``--seconds`` (60), then come the fault
 phases (``--faults``, all by default): PostgreSQL restarted under load, Redis stopped for 30 s under load,
 a Celery worker killed with SIGKILL during a digest. Each phase prints its figures and its invariants;
-the command fails when any is violated. It restarts this machine's PostgreSQL and stops its Redis: run it
-only where nothing else needs them meanwhile. PostgreSQL and Redis are left running even when it fails.
+the command fails when any is violated. It restarts this machine's PostgreSQL cluster that serves
+DATABASE_URL's port (pg_ctlcluster) and stops the Redis on ``--redis-port`` (6379, started again with the
+CI script's command line): run it only where nothing else needs them meanwhile. PostgreSQL and Redis are
+left running even when it fails.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/koproduktion_load SECRET_KEY=load \\
         python manage.py load_and_faults                # --seconds 60 --faults postgres,redis,celery
@@ -40,12 +42,14 @@ class Command(BaseCommand):
         parser.add_argument("--members", type=int, default=10, help="clients that sign in and act (default 10)")
         parser.add_argument("--web-workers", type=int, default=4, dest="web_workers")
         parser.add_argument("--worker-processes", type=int, default=2, dest="worker_processes")
+        parser.add_argument("--redis-port", type=int, default=6379, dest="redis_port",
+                            help="port of the machine's Redis that the run stops and starts (default 6379)")
         parser.add_argument("--redis-db", type=int, default=9, dest="redis_db",
                             help="Redis database of the broker; the next one is the cache (both are emptied)")
         parser.add_argument("--keep", action="store_true", help="keep the folder of logs and emails")
 
-    def handle(self, *args, seconds, fault_phases, clients, members, web_workers, worker_processes, redis_db, keep,
-               **options):
+    def handle(self, *args, seconds, fault_phases, clients, members, web_workers, worker_processes, redis_port,
+               redis_db, keep, **options):
         chosen = [] if fault_phases.strip() in ("", "none") else [name.strip() for name in fault_phases.split(",")]
         unknown = set(chosen) - set(PHASES)
         if unknown:
@@ -54,7 +58,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         folder = tempfile.mkdtemp(prefix="kp-load-")
         setup = installation.Installation(
-            folder=folder, web_workers=web_workers, worker_concurrency=worker_processes, redis_db=redis_db,
+            folder=folder, web_workers=web_workers, worker_concurrency=worker_processes,
+            redis=installation.Redis(redis_port), redis_db=redis_db,
             extra_env={"NOTIFICATIONS_BATCH_SIZE": "25", "CELERY_VISIBILITY_TIMEOUT": str(faults.VISIBILITY_TIMEOUT)},
         )
         celery_app.conf.update(broker_url=setup.broker_url, task_always_eager=False,
@@ -73,7 +78,7 @@ class Command(BaseCommand):
             setup.close()
             connection.close()
             installation.postgres_ensure_running()
-            installation.redis_ensure_running()
+            setup.redis.ensure_running()
             setup.remove_static()
             if not keep:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -86,10 +91,11 @@ class Command(BaseCommand):
                                "(e.g. koproduktion_load): the run drops and recreates it.")
         if not installation.loopback(f"//{db['HOST'] or '127.0.0.1'}"):
             raise CommandError("The run restarts PostgreSQL on this machine: DATABASE_URL must point at 127.0.0.1.")
+        installation.pg_cluster()  # the cluster to restart must be one of this machine's
 
     def _prepare(self, setup):
         installation.postgres_ensure_running()
-        installation.redis_ensure_running()
+        setup.redis.ensure_running()
         clock = time.monotonic()
         setup.recreate_database()
         migrated = time.monotonic() - clock
