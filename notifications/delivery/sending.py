@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -75,6 +75,8 @@ def send_claimed(delivery_ids, claimer, connection=None):
                                    item_count=len(shown), sent_at=timezone.now()):
                         continue  # another run of this claim sent it while we waited for the row
                     message.send()
+            except DatabaseError:
+                raise  # not the mail server: the task tries again with its claim (notifications.tasks)
             except Exception as error:  # noqa: BLE001 - the mail server refused or is down: try again later
                 _failed(delivery, claimer, error)
                 continue
