@@ -216,7 +216,8 @@ def _digest_under_kill(run, kind, people, per_person, *, whole):
         # is gone from Redis: the sweep that beat sends every five minutes gives those people their digest.
         lost = len(set(people) - set(mine.values_list("recipient_id", flat=True)))
         run.send_task("notifications.sweep")
-        swept = f"; the sweep sent {time.monotonic() - killed:.0f} s after the kill, with {lost} people lost by the broker"
+        swept = (f"; the sweep sent {time.monotonic() - killed:.0f} s after the kill, with {lost} people lost "
+                 "by the broker")
         _within(all_sent, 60)
     finished = time.monotonic()
     problems = _one_digest_each(kind, period, cutoff, people, run.installation.emails)

@@ -74,8 +74,8 @@ def _counts(counter, sort=False):
 def outage(records, *, fault_started, service_back):
     """Figures of a fault, from the records of the traffic around it (times on the same monotonic clock).
 
-    Returns a dict: requests started between the fault and the service's return by status; the first
-    and last failed answer (5xx or no answer) relative to the fault; how long after the service was back
+    Returns a dict: requests started between the fault and the service's return by status; when the first
+    and the last failed answer (5xx or no answer) came, relative to the fault; how long after the service was back
     the last failure came and the first success after it (the site's recovery); 500s; and 503s that were
     not the short page.
     """
@@ -89,7 +89,7 @@ def outage(records, *, fault_started, service_back):
     return {
         "during": during,
         "failures": len(failures),
-        "first_failure": failures[0].started - fault_started if failures else None,
+        "first_failure": min(r.started + r.seconds for r in failures) - fault_started if failures else None,
         "last_failure": last_failure - fault_started if last_failure is not None else None,
         "recovered_after": (max(last_failure, service_back) - service_back) if last_failure is not None else 0.0,
         "first_success_after": (first_success_after - service_back) if first_success_after is not None else None,
@@ -105,9 +105,10 @@ def outage_lines(figures, *, service, down_for):
     return [
         f"{service} away for {down_for:.1f} s; requests started meanwhile: {sum(figures['during'].values())} "
         f"({_counts(figures['during'], sort=True) or 'none'})",
-        f"failed answers (5xx or none): {figures['failures']}, the first {seconds(figures['first_failure'])} and "
-        f"the last {seconds(figures['last_failure'])} after the fault; 500s: {figures['server_errors_500']}; "
-        f"503s that were not the short page: {figures['long_503_pages']}",
+        f"failed answers (5xx or none): {figures['failures']}"
+        + (f", the first {seconds(figures['first_failure'])} and the last {seconds(figures['last_failure'])} after "
+           "the fault" if figures["failures"] else "")
+        + f"; 500s: {figures['server_errors_500']}; 503s that were not the short page: {figures['long_503_pages']}",
         f"recovery: the last failure ended {seconds(figures['recovered_after'])} after {service} was back, the "
         f"first success after it {seconds(figures['first_success_after'])} after",
     ]

@@ -59,7 +59,8 @@ def counters():
                             "confirmed ballots of budgets")
     problems += _mismatches(processes, "proposal_count", _rows_count(Entry, "process"), "proposals of budgets")
     problems += _mismatches(Entry.objects.all(), "vote_count",
-                            _rows_count(Pick, "entry", ballot__status=Ballot.Status.CONFIRMED), "votes of budget proposals")
+                            _rows_count(Pick, "entry", ballot__status=Ballot.Status.CONFIRMED),
+                            "votes of budget proposals")
     shifts = Shift.objects.all()
     problems += _mismatches(shifts, "confirmed_count", _rows_count(SignUp, "shift", status=SU.CONFIRMED),
                             "confirmed people of shifts")
@@ -69,7 +70,8 @@ def counters():
                             "waitlists of shifts")
     problems += _mismatches(Space.objects.all(), "page_count", _rows_count(Page, "space"), "pages of wiki spaces")
     problems += _mismatches(User.objects.all(), "unread_notifications",
-                            _rows_count(Notification, "recipient", read_at__isnull=True), "unread notifications of people")
+                            _rows_count(Notification, "recipient", read_at__isnull=True),
+                            "unread notifications of people")
     return problems
 
 
@@ -84,7 +86,8 @@ def ballots():
     if over:
         problems.append(f"{over} ballots cost more than their budget")
     costs = Pick.objects.filter(ballot=OuterRef("pk")).order_by().values("ballot").annotate(s=Sum("cost")).values("s")
-    wrong = list(Ballot.objects.annotate(picked=Coalesce(Subquery(costs), Value(0), output_field=Ballot._meta.get_field("total")))
+    picked = Coalesce(Subquery(costs), Value(0), output_field=Ballot._meta.get_field("total"))
+    wrong = list(Ballot.objects.annotate(picked=picked)
                  .exclude(total=F("picked")).values_list("pk", "total", "picked")[:SHOWN + 1])
     if wrong:
         problems.append("ballots whose total is not what their picks cost: "

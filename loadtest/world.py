@@ -148,8 +148,8 @@ def _proposals(scale, organisations, neighbours, chance):
         supports += [Support(proposal=proposal, user=user) for user in fans]
         follows += [Follow(proposal=proposal, user=user) for user in {proposal.author, *fans}]
         written = chance.randrange(0, 6)
-        comments += [Comment(proposal=proposal, author=chance.choice(neighbours), text=f"Gute Idee, ich wäre dabei ({n}).")
-                     for n in range(written)]
+        comments += [Comment(proposal=proposal, author=chance.choice(neighbours),
+                             text=f"Gute Idee, ich wäre dabei ({n}).") for n in range(written)]
         proposal.support_count, proposal.comment_count = len(fans), written
     Support.objects.bulk_create(supports, batch_size=2000)
     Follow.objects.bulk_create(follows, batch_size=2000)
@@ -183,7 +183,7 @@ def _budget(scale, organisation, neighbours, chance):
     entries = Entry.objects.bulk_create([
         Entry(process=process, proposal=proposal, feasibility=Entry.Feasibility.FEASIBLE, final_cost=cost,
               reviewed_at=now)
-        for proposal, cost in zip(proposals, costs)
+        for proposal, cost in zip(proposals, costs, strict=True)
     ])
     return [(entry.pk, entry.final_cost) for entry in entries]
 
@@ -192,7 +192,8 @@ def _volunteering(scale, organisations, chance):
     """Tasks with shifts of two to four places, at 8, 11, 14 and 17 o'clock, so that no two shifts overlap."""
     now = timezone.now()
     tasks = Task.objects.bulk_create([
-        Task(organisation=organisations[i % len(organisations)], title=f"{WORDS[i % len(WORDS)]}: Helfende gesucht ({i})",
+        Task(organisation=organisations[i % len(organisations)],
+             title=f"{WORDS[i % len(WORDS)]}: Helfende gesucht ({i})",
              purpose="Wir brauchen Hilfe, alle sind willkommen.", location=f"Lindenhofstraße {i + 1}",
              district=DISTRICTS[i % len(DISTRICTS)], status=Task.Status.PUBLISHED, published_at=now,
              signup_closes_hours_before=2)
@@ -248,7 +249,8 @@ def digest_backlog(kind, recipient_ids, *, per_person=3):
     an hour before the period's cutoff, as if they had come in during the day; returns (period, cutoff)."""
     period, cutoff = period_for(kind)
     made_at = cutoff - timedelta(hours=1)
-    targets = list(Proposal.objects.filter(status__in=SUPPORTABLE, is_hidden=False).order_by("pk")[:max(per_person, 10)])
+    shown = Proposal.objects.filter(status__in=SUPPORTABLE, is_hidden=False).order_by("pk")
+    targets = list(shown[:max(per_person, 10)])
     with transaction.atomic():
         activities = Activity.objects.bulk_create([
             Activity(verb=Verb.STATUS_CHANGED, target=target, organisation_id=target.organisation_id,

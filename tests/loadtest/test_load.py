@@ -64,7 +64,7 @@ def test_the_table_counts_errors_by_status_apart_from_the_refusals_the_site_word
 def test_outage_figures_measure_from_the_fault_and_from_the_return_of_the_service():
     records = [
         record(status=200, started=99.0, seconds=0.1),
-        record(status=503, started=100.5, seconds=0.1),  # the first failure, 0.5 s after the fault
+        record(status=503, started=100.5, seconds=0.1),  # the first failure, answered 0.6 s after the fault
         record(status=0, started=101.0, seconds=1.0),
         record(status=503, started=103.5, seconds=0.5, short_page=False),  # ends 4.0 s after: 1.0 s after return
         record(status=500, started=102.0, seconds=0.2),
@@ -73,7 +73,7 @@ def test_outage_figures_measure_from_the_fault_and_from_the_return_of_the_servic
     outage = figures.outage(records, fault_started=100.0, service_back=103.0)
     assert outage["during"] == {"503": 1, "no answer": 1, "500": 1}
     assert outage["failures"] == 4
-    assert outage["first_failure"] == pytest.approx(0.5)
+    assert outage["first_failure"] == pytest.approx(0.6)
     assert outage["last_failure"] == pytest.approx(4.0)
     assert outage["recovered_after"] == pytest.approx(1.0)
     assert outage["first_success_after"] == pytest.approx(1.5)
@@ -85,6 +85,8 @@ def test_outage_figures_measure_from_the_fault_and_from_the_return_of_the_servic
 def test_an_outage_nobody_noticed_recovers_at_once():
     outage = figures.outage([record(status=200, started=101.0)], fault_started=100.0, service_back=102.0)
     assert outage["failures"] == 0 and outage["recovered_after"] == 0.0
+    assert figures.outage_lines(outage, service="Redis", down_for=2.0)[1] == (
+        "failed answers (5xx or none): 0; 500s: 0; 503s that were not the short page: 0")
 
 
 def test_form_fields_are_read_from_the_page():
@@ -107,7 +109,8 @@ def test_a_counter_off_by_one_is_found():
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=2)
     problems = invariants.counters()
     assert len(problems) == 1
-    assert problems[0].startswith("comments of proposals: 1 differ") and f"#{proposal.pk}: kept 2, rows 1" in problems[0]
+    assert problems[0].startswith("comments of proposals: 1 differ")
+    assert f"#{proposal.pk}: kept 2, rows 1" in problems[0]
 
 
 @pytest.mark.django_db
@@ -174,8 +177,9 @@ def test_something_confirmed_but_missing_is_found():
 def send_email(delivery, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
+    message_id = f"<daily.2026-12-04.{delivery.recipient_id}.{delivery.pk}@example>"
     mail.EmailMessage("Ihre Zusammenfassung", "…", to=[delivery.recipient.email],
-                      headers={"Message-ID": f"<daily.2026-12-04.{delivery.recipient_id}.{delivery.pk}@example>"}).send()
+                      headers={"Message-ID": message_id}).send()
 
 
 @pytest.mark.django_db
