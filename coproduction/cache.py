@@ -27,6 +27,15 @@ WARN_EVERY = 10
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+def _surviving(name):
+    """The cache method ``name`` of RedisCache, answered by the stand-in while Redis cannot be reached."""
+    def method(self, *args, **kwargs):
+        return self._survive(name, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 class RedisCacheSurvivingOutages(RedisCache):
     """Django's Redis cache; while Redis cannot be reached, an empty cache (see the module's docstring)."""
 
@@ -47,35 +56,8 @@ class RedisCacheSurvivingOutages(RedisCache):
                 logger.warning("The cache (Redis) cannot be reached; working without it: %s", error)
             return getattr(self._stand_in, method)(*args, **kwargs)
 
-    def add(self, *args, **kwargs):
-        return self._survive("add", *args, **kwargs)
 
-    def get(self, *args, **kwargs):
-        return self._survive("get", *args, **kwargs)
-
-    def set(self, *args, **kwargs):
-        return self._survive("set", *args, **kwargs)
-
-    def touch(self, *args, **kwargs):
-        return self._survive("touch", *args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        return self._survive("delete", *args, **kwargs)
-
-    def get_many(self, *args, **kwargs):
-        return self._survive("get_many", *args, **kwargs)
-
-    def has_key(self, *args, **kwargs):
-        return self._survive("has_key", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._survive("incr", *args, **kwargs)
-
-    def set_many(self, *args, **kwargs):
-        return self._survive("set_many", *args, **kwargs)
-
-    def delete_many(self, *args, **kwargs):
-        return self._survive("delete_many", *args, **kwargs)
-
-    def clear(self):
-        return self._survive("clear")
+# The methods of Django's cache API that reach Redis; the rest (get_or_set, decr, ...) are built on them.
+for _name in ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many", "delete_many", "clear"):
+    setattr(RedisCacheSurvivingOutages, _name, _surviving(_name))
+del _name

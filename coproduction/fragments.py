@@ -78,7 +78,7 @@ def model_state(instance, seen):
     """Every value the instance holds (fields, annotations) and the state of each relation loaded with it."""
     fields = tuple(
         (name, state(value, seen)) for name, value in instance.__dict__.items()
-        if name != "_state" and not name.startswith("_")
+        if not name.startswith("_")  # _state and the caches below
     )
     related = tuple((name, state(value, seen)) for name, value in instance._state.fields_cache.items())
     prefetched = tuple(

@@ -148,27 +148,21 @@ class Traffic:
         if not candidates:
             return False
         proposal = candidates[0]
-        page = browser.get("page: proposal", f"/proposals/{proposal}/")
-        if page.status != 200:
-            return False
-        answer = browser.post("support", f"/proposals/{proposal}/support/", {}, referer=f"/proposals/{proposal}/")
-        if answer.redirected and not answer.to_sign_in:
+
+        def confirmed():
             person.supported.add(proposal)
             self.confirmed.supports.append((person.pk, proposal))
-        return answer.to_sign_in
+
+        return self._act(browser, ("page: proposal", f"/proposals/{proposal}/"),
+                         ("support", f"/proposals/{proposal}/support/", {}), confirmed)
 
     def _comment(self, browser, chance, person):
         proposal = chance.choice(self.world.proposals)
-        page = browser.get("page: proposal", f"/proposals/{proposal}/")
-        if page.status != 200:
-            return False
         person.written += 1
         text = f"Lastlauf {self.phase}: {chance.choice(self.world.words)} finde ich gut ({person.pk}-{person.written})."
-        answer = browser.post("comment", f"/proposals/{proposal}/comments/", {"text": text},
-                              referer=f"/proposals/{proposal}/")
-        if answer.redirected and not answer.to_sign_in:
-            self.confirmed.comments.append((person.pk, proposal, text))
-        return answer.to_sign_in
+        return self._act(browser, ("page: proposal", f"/proposals/{proposal}/"),
+                         ("comment", f"/proposals/{proposal}/comments/", {"text": text}),
+                         lambda: self.confirmed.comments.append((person.pk, proposal, text)))
 
     def _sign_up(self, browser, chance, person):
         index = chance.randrange(len(self.world.shifts))
@@ -176,13 +170,27 @@ class Traffic:
         if shift in person.shifts:
             return False
         task = self.world.tasks[index % len(self.world.tasks)]
-        page = browser.get("page: task", f"/tasks/{task}/")
-        if page.status != 200:
-            return False
-        answer = browser.post("sign-up", f"/tasks/shifts/{shift}/sign-up/", {}, referer=f"/tasks/{task}/")
-        if answer.redirected and not answer.to_sign_in:
+
+        def confirmed():
             person.shifts.add(shift)
             self.confirmed.sign_ups.append((person.pk, shift))
+
+        return self._act(browser, ("page: task", f"/tasks/{task}/"),
+                         ("sign-up", f"/tasks/shifts/{shift}/sign-up/", {}), confirmed)
+
+    @staticmethod
+    def _act(browser, page, action, confirmed):
+        """Opens the page, sends the action from it and calls ``confirmed`` when the site confirmed it.
+
+        True when the site asked to sign in (the session was lost), like every action of a member.
+        """
+        page_kind, page_path = page
+        if browser.get(page_kind, page_path).status != 200:
+            return False
+        kind, path, data = action
+        answer = browser.post(kind, path, data, referer=page_path)
+        if answer.redirected and not answer.to_sign_in:
+            confirmed()
         return answer.to_sign_in
 
     def _ballot(self, browser, chance, person):
