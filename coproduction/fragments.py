@@ -89,7 +89,8 @@ def model_state(instance, seen):
 
 
 def form_state(form, seen):
-    """The form's data, initial values, errors, fields and choices.
+    """The form's data, initial values, errors, how it names its fields, and each field's label, help,
+    initial value, widget and choices.
 
     A field's choices are read once here and handed to its widget, so the body renders them
     without asking the database again.
@@ -101,8 +102,9 @@ def form_state(form, seen):
             field.widget.choices = [choice for choice in field.widget.choices]  # list() would count them first
             choices = tuple((state(value, seen), str(label)) for value, label in field.widget.choices)
         fields.append((
-            name, type(field), type(field.widget), str(field.label), field.required,
-            state(field.initial, seen), state(field.widget.attrs, seen), choices,
+            name, type(field), type(field.widget), str(field.label), str(field.help_text), field.required,
+            field.disabled, state(form.get_initial_for_field(field, name), seen), state(field.widget.attrs, seen),
+            getattr(field.widget, "input_type", None), choices,
         ))
     data = tuple(sorted((key, tuple(form.data.getlist(key)) if hasattr(form.data, "getlist") else state(form.data[key], seen))
                         for key in form.data)) if form.is_bound else None
@@ -110,7 +112,8 @@ def form_state(form, seen):
     # A filter set builds its form's class anew for each request: the class is known by its name and
     # its fields, which are all in the state.
     form_class = tuple(f"{cls.__module__}.{cls.__qualname__}" for cls in type(form).__mro__)
-    return (form_class, form.prefix, data, state(form.initial, seen), tuple(fields), errors)
+    return (form_class, form.prefix, form.auto_id, form.label_suffix, form.use_required_attribute, data,
+            state(form.initial, seen), tuple(fields), errors)
 
 
 def context_key():

@@ -125,6 +125,9 @@ class Proposal(HiddenReason, AssistedMixin):
                 fields=["-last_activity_at", "-id"], name="proposal_recently_active", condition=~Q(status="draft")
             ),
             models.Index(fields=["organisation", "status"], name="proposal_org_status"),
+            # An organisation's page: its most supported ideas.
+            models.Index(fields=["organisation", "-support_count", "-id"], name="proposal_org_most_supported",
+                         condition=~Q(status="draft") & Q(is_hidden=False)),
             # The back office's start page: the proposals of an organisation still waiting for an answer.
             models.Index(fields=["organisation", "published_at"], name="proposal_awaiting_answer",
                          condition=Q(status="published", is_hidden=False)),

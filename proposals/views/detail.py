@@ -1,4 +1,5 @@
 """The proposal page: the proposal, its comments and pledges, and what the visitor may do there."""
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from coproduction.pages import related_of
 from coproduction.permissions import allowed
+from coproduction.planning import joins_as_written
 from stakeholders.models import Organisation
 
 from .. import rules, services
@@ -45,7 +47,9 @@ def pledge_totals(proposal):
 
 
 def _thread_comments(proposal):
-    return proposal.comments.select_related("author").only(
+    # Not proposal.comments: that would hang the proposal on every comment, and a comment's kept
+    # rendering would change with each support of the proposal.
+    return Comment.objects.filter(proposal_id=proposal.pk).select_related("author").only(
         "id", "proposal_id", "parent_id", "text", "created_at", "edited_at", "is_hidden", "hidden_reason",
         "channel", "entered_by_id", "author_id", "author__display_name",
     )
@@ -67,14 +71,28 @@ def comment_url(proposal, comment):
     return f"{proposal.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
+@dataclass
+class Thread:
+    """A conversation on the page: its first comment, the replies to it and, for who may reply, the reply form.
+
+    They stand beside the comment instead of on it, so that a comment's kept rendering is keyed by the
+    comment alone ({% fragment comment %} in _comment.html)."""
+
+    comment: Comment
+    replies: list = field(default_factory=list)
+    reply_form: ReplyForm = None
+
+    @property
+    def pk(self):
+        return self.comment.pk
+
+
 def _threads_of(comments):
-    threads = [comment for comment in comments if comment.parent_id is None]
+    threads = [Thread(comment) for comment in comments if comment.parent_id is None]
     by_id = {thread.pk: thread for thread in threads}
-    for thread in threads:
-        thread.thread_replies = []
     for comment in comments:
         if comment.parent_id in by_id:  # replies answer the thread's first comment (comment_create)
-            by_id[comment.parent_id].thread_replies.append(comment)
+            by_id[comment.parent_id].replies.append(comment)
     return threads
 
 
@@ -106,6 +124,11 @@ class ThreadPage:
 def comment_page(request, proposal, *, thread_pk=None):
     """One page of threads, each with its replies, in one query however many comments there are:
     each row carries the number of its thread and the number of threads, and only the page's come back."""
+    if proposal.comment_count <= COMMENTS_PER_PAGE:
+        # Most proposals: every thread fits on the first page, read in order without numbering them. A kept
+        # count that lags behind shows a few comments more on the page, never fewer.
+        threads = _threads_of(list(_thread_comments(proposal).order_by("created_at", "pk")))
+        return ThreadPage(1, len(threads), max(len(threads), COMMENTS_PER_PAGE)), threads
     if thread_pk is not None:
         number = comment_page_of(Comment(pk=thread_pk, proposal_id=proposal.pk))
     else:
@@ -173,11 +196,22 @@ def _page_queryset(user):
 
 def _visible_proposal(request, pk, queryset=None):
     """The proposal if this person may see it; drafts are 404 for everyone but their author."""
-    proposal = get_object_or_404(queryset if queryset is not None else Proposal.objects.select_related("organisation"),
-                                 pk=pk)
+    with joins_as_written():
+        proposal = get_object_or_404(
+            queryset if queryset is not None else Proposal.objects.select_related("organisation"), pk=pk)
     if not allowed(request.user, "proposals.view_proposal", proposal):
         raise Http404
     return proposal
+
+
+def _mark_editable(threads, user):
+    """Marks each comment on the page that this person may still edit: their own, written by themselves,
+    within the edit window. The mark is part of the comment, so its kept rendering follows it."""
+    since = timezone.now() - timedelta(minutes=Comment.EDIT_WINDOW_MINUTES)
+    for thread in threads:
+        for comment in (thread.comment, *thread.replies):
+            comment.editable = (user.is_authenticated and comment.author_id == user.pk and not comment.entered_by_id
+                                and comment.created_at > since)
 
 
 def _detail_context(request, proposal, *, comment_form=None, reply_form=None, reply_to=None, pledge_form=None,
@@ -191,6 +225,7 @@ def _detail_context(request, proposal, *, comment_form=None, reply_form=None, re
             thread.reply_form = reply_form if reply_to == thread.pk else ReplyForm(
                 auto_id=reply_auto_id(thread.pk), initial={"parent": thread.pk}
             )
+    _mark_editable(threads, user)
     author_moves = services.author_moves(proposal, user)
     return {
         "proposal": proposal,
@@ -213,7 +248,6 @@ def _detail_context(request, proposal, *, comment_form=None, reply_form=None, re
             "id", "proposal_id", "kind", "hours", "note", "channel", "created_at", "user__display_name"
         ).order_by("-created_at", "-pk")[:PLEDGES_SHOWN],
         "pledges_shown": PLEDGES_SHOWN,
-        "edit_since": timezone.now() - timedelta(minutes=Comment.EDIT_WINDOW_MINUTES),
         "comment_form": comment_form or CommentForm(),
         "pledge_form": pledge_form or PledgeForm(),
         "report_form": report_form or ReportForm(auto_id="id_report_%s"),

@@ -63,16 +63,33 @@ def test_each_line_leads_to_a_list_of_exactly_the_rows_it_counts(client, staff, 
         assert response.context["cl"].result_count == count, code
 
 
-def test_the_oldest_proposals_waiting_are_named_with_their_days(client, staff, organisation):
+def test_the_oldest_proposals_waiting_are_named_with_their_days(client, staff, organisation, other_organisation):
     now = timezone.now()
     for days, title in [(30, "Bänke am Teich"), (9, "Leihladen"), (2, "Bolzplatz"), (1, "Erzählcafé")]:
         ProposalFactory(organisation=organisation, title=title, published_at=now - timedelta(days=days))
+    ProposalFactory(organisation=other_organisation, title="Fremde Idee", published_at=now - timedelta(days=40))
     client.force_login(staff)
     page = client.get("/admin/").text
-    assert "Longest wait: 30 days" in page
+    assert "Longest wait: 30 days" in page and "Fremde Idee" not in page
     named = re.findall(r'<ol class="examples">(.*?)</ol>', page, re.S)[0]
     assert [t for t in ["Bänke am Teich", "Leihladen", "Bolzplatz", "Erzählcafé"] if t in named] == \
         ["Bänke am Teich", "Leihladen", "Bolzplatz"]
+
+
+def test_staff_of_two_organisations_see_the_oldest_of_each_on_its_card(client, staff, organisation,
+                                                                        other_organisation):
+    MembershipFactory(organisation=other_organisation, user=staff, role="staff")
+    now = timezone.now()
+    for days, title in [(30, "Bänke am Teich"), (9, "Leihladen"), (2, "Bolzplatz"), (1, "Erzählcafé")]:
+        ProposalFactory(organisation=organisation, title=title, published_at=now - timedelta(days=days))
+    ProposalFactory(organisation=other_organisation, title="Fremde Idee", published_at=now - timedelta(days=40))
+    client.force_login(staff)
+    cards = {}
+    for card in client.get("/admin/").text.split('class="module attention"')[1:]:
+        named = re.findall(r'<ol class="examples">(.*?)</ol>', card, re.S)
+        cards[organisation.name if organisation.name in card.split("</h2>")[0] else other_organisation.name] = named
+    assert "Fremde Idee" in cards[other_organisation.name][0] and "Bänke" not in cards[other_organisation.name][0]
+    assert "Bolzplatz" in cards[organisation.name][0] and "Erzählcafé" not in cards[organisation.name][0]
 
 
 def test_an_answered_hidden_or_draft_proposal_is_not_waiting(client, staff, organisation):

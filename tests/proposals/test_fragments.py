@@ -1,15 +1,19 @@
-"""The kept parts of the proposal list never show an old state: the next view after a change shows it.
+"""The kept parts of the proposal pages never show an old state: the next view after a change shows it.
 
-The list keeps its filter form and each card once rendered (``coproduction.fragments``). Each test
-renders the page first, so the old state is kept, then changes something through the services a
-person or the staff use and looks again, as a visitor and signed in.
+The list keeps its filter form and each card once rendered, the proposal page each comment and its
+forms (``coproduction.fragments``). Each test renders the page first, so the old state is kept, then
+changes something through the services a person or the staff use and looks again, as a visitor and
+signed in.
 """
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django.utils.translation import override
 
 from coproduction import fragments
 from proposals import services
-from proposals.models import Proposal
+from proposals.models import Comment, Proposal
 from tests.stakeholders.factories import OrganisationFactory, UserFactory
 
 from .factories import CommentFactory, ProposalFactory
@@ -144,3 +148,82 @@ def test_a_search_with_very_many_matches_says_more_than(viewer, organisation, mo
     monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 5)
     exact = viewer.get("/proposals/", {"q": "Fahrradwerkstatt"}).content.decode()
     assert "5 proposals" in exact and "More than" not in exact
+
+
+def comment_html(client, comment):
+    html = client.get(comment.proposal.get_absolute_url()).content.decode()
+    start = html.index(f'id="comment-{comment.pk}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_the_proposal_page_keeps_its_comments_through_a_support(viewer, organisation):
+    proposal = ProposalFactory(organisation=organisation)
+    comments = CommentFactory.create_batch(3, proposal=proposal)
+    first = comment_html(viewer, comments[0])
+    kept = len(fragments.kept)
+    services.proposal_support(proposal=proposal, user=UserFactory())
+    page = viewer.get(proposal.get_absolute_url()).content.decode()
+    assert "1 person supports this proposal." in page
+    # The comments and forms were not rendered anew: a support is not part of them.
+    assert len(fragments.kept) == kept
+    assert comment_html(viewer, comments[0]) == first
+
+
+def test_a_reply_shows_at_once_and_the_replied_comment_is_unchanged(viewer, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    thread = CommentFactory(proposal=proposal, text="Wann ist das Treffen?")
+    viewer.get(proposal.get_absolute_url())
+    services.comment_create(proposal=proposal, author=person, text="Am Dienstag um sechs", parent=thread)
+    page = viewer.get(proposal.get_absolute_url()).content.decode()
+    assert "Am Dienstag um sechs" in page and "Wann ist das Treffen?" in page
+
+
+def test_the_edit_link_goes_when_the_edit_window_closes(client, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    comment = services.comment_create(proposal=proposal, author=person, text="Ich helfe mit")
+    client.force_login(person)
+    assert f"/comments/{comment.pk}/edit/" in comment_html(client, comment)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=Comment.EDIT_WINDOW_MINUTES + 1))
+    assert f"/comments/{comment.pk}/edit/" not in comment_html(client, comment)
+    assert "Ich helfe mit" in comment_html(client, comment)
+
+
+def test_the_same_comment_is_rendered_for_each_viewer_as_theirs(client, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    comment = services.comment_create(proposal=proposal, author=person, text="Ich helfe mit")
+    assert "/report/" not in comment_html(client, comment) and "/edit/" not in comment_html(client, comment)
+    client.force_login(UserFactory())
+    other = comment_html(client, comment)
+    assert f"/comments/{comment.pk}/report/" in other and "/edit/" not in other
+    client.force_login(person)
+    assert f"/comments/{comment.pk}/edit/" in comment_html(client, comment)
+    client.logout()
+    assert "/report/" not in comment_html(client, comment) and "/edit/" not in comment_html(client, comment)
+
+
+def test_the_comments_follow_the_language(viewer, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    comment = services.comment_create(proposal=proposal, author=person, text="Gute Idee")
+    services.comment_edit(comment=comment, user=person, text="Sehr gute Idee")
+    assert "· edited" in comment_html(viewer, comment)
+    viewer.post("/language/", {"language": "de", "next": "/proposals/"})
+    assert "· bearbeitet" in comment_html(viewer, comment)
+    viewer.post("/language/", {"language": "en", "next": "/proposals/"})
+    assert "· edited" in comment_html(viewer, comment)
+
+
+def test_each_reply_form_is_its_own_and_shows_its_errors(client, organisation, person):
+    proposal = ProposalFactory(organisation=organisation)
+    first, second = CommentFactory.create_batch(2, proposal=proposal)
+    client.force_login(person)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert f'id="id_reply{first.pk}_text"' in page and f'id="id_reply{second.pk}_text"' in page
+    refused = client.post(f"/proposals/{proposal.pk}/comments/", {"parent": second.pk, "text": ""})
+    assert refused.status_code == 400
+    refused_html = refused.content.decode()
+    opened = refused_html[refused_html.index("<details open>"):]
+    opened = opened[:opened.index("</details>")]
+    assert f'id="id_reply{second.pk}_text"' in opened and "field-invalid" in opened
+    assert refused_html.count("field-invalid") == 1
+    assert "field-invalid" not in client.get(proposal.get_absolute_url()).content.decode()

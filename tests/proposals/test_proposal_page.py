@@ -242,6 +242,17 @@ def test_a_short_conversation_has_no_page_links(client, proposal):
     assert "Faden 3." in page and 'aria-label="Pages of comments"' not in page
 
 
+def test_a_kept_comment_count_that_lags_shows_more_on_one_page_never_fewer(client, proposal):
+    threads(proposal, 25)
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=12)  # changed outside the services
+    for number in ["1", "2"]:
+        page = client.get(url(proposal), {"comments": number}).text
+        assert "Faden 1." in page and "Faden 25." in page and "Antwort 25.1" in page, number
+        assert 'aria-label="Pages of comments"' not in page
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=50)
+    assert "Faden 21." not in client.get(url(proposal)).text
+
+
 def test_a_comment_or_reply_leads_to_the_page_it_stands_on(client, proposal, person):
     made = threads(proposal, 41)
     client.force_login(person)

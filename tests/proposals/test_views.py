@@ -590,11 +590,14 @@ def test_detail_queries_do_not_grow(client, django_assert_max_num_queries, organ
     for index in range(size):
         PledgeFactory(proposal=proposal, user=people[index % 5], kind=["time", "money", "skills"][index % 3])
     StatusChangeFactory.create_batch(3, proposal=proposal)
-    with django_assert_max_num_queries(6):
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=size)  # as the services keep it
+    # On PostgreSQL, two more set and reset the join order around the proposal's query (joins_as_written).
+    planning = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(6 + planning):
         assert client.get(url(proposal)).status_code == 200
     client.force_login(people[0])
     # + session, user
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + planning):
         response = client.get(url(proposal))
     assert response.status_code == 200
     # All five, or the first page: twenty threads with one reply each.
