@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from rest_framework import pagination
 
+from coproduction.paging import ShownCountPaginator
+
 
 class Pagination(pagination.PageNumberPagination):
     """Pages of 20 by default; ``page_size`` asks for up to 100.
@@ -19,7 +21,9 @@ class Pagination(pagination.PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, object_list, per_page):
-        paginator = Paginator(object_list, per_page)
-        if self.known_count is not None:
-            paginator.count = self.known_count
+        if self.known_count is None:
+            return Paginator(object_list, per_page)
+        # A kept count may lag behind the rows: it is shown, the rows decide the pages.
+        paginator = ShownCountPaginator(object_list, per_page)
+        paginator.count = self.known_count
         return paginator

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from coproduction.exports import CSV_TYPE, JSON_TYPE, download
+from coproduction.paging import ShownCountPaginator
 
 from .. import exports
 from ..filters import ProposalFilter
@@ -27,19 +28,23 @@ class ProposalListView(FilterView):
         return Proposal.objects.published().for_list()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        """The total comes from the kept counts when only the mode narrows the list (hidden ones are listed)."""
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        """The total comes from the kept counts when only the mode narrows the list (hidden ones are
+        listed), and stops at a cap for a text search; such a total is shown, the rows decide the pages."""
         valid = self.filterset.is_valid()
         mode = self.filterset.mode_only(self.request.GET) if valid else None
         if mode is not None:
             planning, delivery = mode
+            paginator = ShownCountPaginator(queryset, per_page, **kwargs)
             paginator.count = kept_total(planning=planning, delivery=delivery, include_hidden=True)
         elif valid and self.request.GET.get("q", "").strip():
             # A common word matches thousands; counting them all costs more than the page. Beyond the
-            # cap the list says "more than" and pages on to the cap.
+            # cap the list says "more than".
+            paginator = ShownCountPaginator(queryset, per_page, **kwargs)
             found = queryset.order_by()[:SEARCH_COUNT_CAP + 1].count()
             paginator.count = min(found, SEARCH_COUNT_CAP)
             paginator.count_capped = found > SEARCH_COUNT_CAP
+        else:
+            paginator = super().get_paginator(queryset, per_page, **kwargs)
         return paginator
 
 
