@@ -85,11 +85,15 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(skills=skill)
 
     def fitting_availability(self, user, now=None):
-        """Flexible tasks, and tasks with an upcoming shift inside the person's weekly availability."""
+        """Flexible tasks, and tasks with an upcoming shift inside the person's weekly availability.
+
+        Which tasks have such a shift is asked once, when this is called: every upcoming shift is
+        turned into local weekday and times for it, and a list page would otherwise do that twice,
+        for its count and for its rows."""
         from .shifts import Shift
 
-        fitting = Shift.objects.upcoming(now).fitting_availability(user)
-        return self.filter(Q(is_flexible=True) | Exists(fitting.filter(task=OuterRef("pk"))))
+        fitting = Shift.objects.upcoming(now).fitting_availability(user).order_by().values_list("task_id", flat=True)
+        return self.filter(Q(is_flexible=True) | Q(pk__in=set(fitting.distinct())))
 
     def with_next_shift(self, now=None):
         """Annotates ``next_starts_at``: the start of the earliest upcoming shift (None without one)."""
