@@ -29,6 +29,20 @@ class ShownCountPaginator(Paginator):
         return ShownCountPage(rows[:self.per_page], number, self, more=more)
 
 
+    def get_page(self, number):
+        """As ``Paginator.get_page``: the first page for what is not a number, the last counted page
+        (or the first, if the rows end before it) for a page past the rows."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            try:
+                return self.page(max(self.num_pages, 1))
+            except EmptyPage:
+                return self.page(1)
+
+
 class ShownCountPage(Page):
     """A page that knows from its own rows whether another follows and where it ends."""
 

@@ -375,6 +375,22 @@ def test_search_shows_highlighted_snippets(client, space, member):
     assert "Try other words" in client.get("/wiki/search/", {"q": "Unauffindbar"}).text
 
 
+def test_a_search_with_very_many_matches_says_more_than_and_pages_on(client, space, member, monkeypatch):
+    from wiki.views import spaces
+
+    monkeypatch.setattr(spaces, "SEARCH_COUNT_CAP", 25)
+    for number in range(45):
+        services.page_create(space=space, author=member, title=f"Fahrradwerkstatt {number:02d}",
+                             text="Samstags reparieren wir Fahrräder.")
+    first = client.get("/wiki/search/", {"q": "Fahrradwerkstatt"}).text
+    assert "More than 25 pages found" in first and 'rel="next"' in first
+    third = client.get("/wiki/search/", {"q": "Fahrradwerkstatt", "page": 3}).text
+    assert third.count('<li>\n          <h3><a href="/wiki/') == 5 and 'rel="next"' not in third
+    assert "Fahrradwerkstatt" in client.get("/wiki/search/", {"q": "Fahrradwerkstatt", "page": "abc"}).text
+    monkeypatch.setattr(spaces, "SEARCH_COUNT_CAP", 1000)
+    assert "45 pages found" in client.get("/wiki/search/", {"q": "Fahrradwerkstatt"}).text
+
+
 # --- query counts do not grow ------------------------------------------------------------------------
 
 def fill(space, size):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from stakeholders.models import Membership, User
 
 from coproduction.errors import DomainError
+from coproduction.paging import ShownCountPaginator
 from coproduction.permissions import allowed
 
 from .. import services
@@ -111,12 +112,24 @@ def handover(request, space_slug):
     return render(request, "wiki/handover.html", {"space": space, "form": form, "pages": pages}, status=status)
 
 
+# A common word is in thousands of pages; counting them all costs more than the page of results.
+SEARCH_COUNT_CAP = 1000
+
+
+def _search_page(request, found):
+    """One page of results, their total counted up to the cap ("more than" beyond it)."""
+    paginator = ShownCountPaginator(found, RESULTS_PER_PAGE)
+    counted = found.values("pk").order_by()[:SEARCH_COUNT_CAP + 1].count()
+    paginator.count, paginator.count_capped = min(counted, SEARCH_COUNT_CAP), counted > SEARCH_COUNT_CAP
+    return paginator.get_page(request.GET.get("page"))
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        results = paginate(request, search_pages(Page.objects.visible_to(request.user), query), RESULTS_PER_PAGE)
+        results = _search_page(request, search_pages(Page.objects.visible_to(request.user), query))
         for page in results:
             page.snippet = snippet_parts(page.headline, query)
     return render(request, "wiki/search.html", {"form": form, "query": query, "page_obj": results})
