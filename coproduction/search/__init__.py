@@ -19,9 +19,9 @@ The contract: an app's ``search.py`` defines ``SEARCH``, a list of ``Document`` 
   ``text(row)`` (what the snippet is cut from: a text, or several to take the first that matches) and ``context(row)`` (one short line: the
   organisation, the budget) describe a result; ``browse`` names the URL of the kind's own list.
 
-``search(user, query)`` answers every kind with one query each (its first rows and, through a
-window count, how many there are); ``kind_rows(user, query, kind)`` is one kind's ordered QuerySet
-for a page of its own. Relevance first (PostgreSQL's ts_rank, SQLite's BM25), then recency.
+``search(user, query)`` answers every kind with a query for the keys of its first rows and, through
+a window count, how many there are, and one reading those rows; ``kind_rows(user, query, kind)`` is
+one kind's ordered QuerySet for a page of its own. Relevance first (PostgreSQL's ts_rank, SQLite's BM25), then recency.
 """
 from dataclasses import dataclass, field
 from functools import cache
@@ -174,7 +174,10 @@ def search(user, query, per_kind=PER_KIND):
     query = clean_query(query)
     groups = []
     for kind in kinds():
-        rows = list(kind_rows(user, query, kind).annotate(search_total=Window(Count("pk")))[:per_kind])
-        if rows:
-            groups.append(Group(kind, rows[0].search_total, results_of(kind, rows, query)))
+        ranked = kind_rows(user, query, kind)
+        # Ranking and counting every match reads only their keys; the texts are read for the rows shown.
+        top = list(ranked.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")[:per_kind])
+        if top:
+            found = ranked.in_bulk([pk for pk, _total in top])
+            groups.append(Group(kind, top[0][1], results_of(kind, [found[pk] for pk, _total in top], query)))
     return groups
