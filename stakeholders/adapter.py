@@ -8,11 +8,13 @@ Failed sign-ins are limited three ways (ACCOUNT_RATE_LIMITS):
 - ``login_failed_address``: 30 an hour for one email address from anywhere, against guessing spread
   over many addresses. When it is reached the form says so and offers the password reset; setting a
   new password by the emailed link lifts it at once.
+An attempt the database could not answer (it was restarting) counts as none.
 """
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
 from allauth.core import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
+from django.db import DatabaseError
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +47,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth keys its per-account limit by site and email address; adding the network address makes
         # it count per address *and* place, as the module says.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{self.get_client_ip(request)}"
+
+    def authenticate(self, request, **credentials):
+        try:
+            return super().authenticate(request, **credentials)
+        except DatabaseError:
+            # The password was never checked (the database restarting, say): the attempt is not a
+            # failed one and does not count towards the limits; the person is shown the 503 page.
+            self._rollback_login_failed_rl_usage()
+            raise
 
     def pre_authenticate(self, request, **credentials):
         email = credentials.get("email", "")

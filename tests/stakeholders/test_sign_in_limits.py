@@ -61,3 +61,25 @@ def test_many_places_guessing_under_the_slow_limit_still_lets_the_owner_in(clien
     for attempt in range(29):
         sign_in(client, owner.email, WRONG, f"192.0.2.{attempt}")
     assert sign_in(client, owner.email, PASSWORD, "198.51.100.7")[1] is True
+
+
+class RestartingDatabaseBackend:
+    """Checks passwords as a PostgreSQL that is restarting answers: not at all."""
+
+    def authenticate(self, request, **credentials):
+        from django.db import OperationalError
+
+        raise OperationalError("terminating connection due to administrator command")
+
+
+def test_sign_ins_the_database_could_not_answer_do_not_count_as_failed(client, settings):
+    owner = UserFactory()
+    working = settings.AUTHENTICATION_BACKENDS
+    settings.AUTHENTICATION_BACKENDS = [f"{__name__}.RestartingDatabaseBackend"]
+    # More attempts than the ten a minute from one place that fail before a refusal.
+    for attempt in range(12):
+        response, signed_in = sign_in(client, owner.email, PASSWORD, "203.0.113.9")
+        assert response.status_code == 503 and not signed_in, attempt
+    settings.AUTHENTICATION_BACKENDS = working
+    response, signed_in = sign_in(client, owner.email, PASSWORD, "203.0.113.9")
+    assert signed_in, response.text[:300]
