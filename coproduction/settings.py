@@ -139,6 +139,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed sign-ins count per network address, per email address from one network address, and, more
 # slowly, per email address from anywhere (the reasons are in stakeholders.adapter).
 ACCOUNT_RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),  # every sign-in, right or wrong
     "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "login_failed_address": env("RATE_LIMIT_LOGIN_FAILED_ADDRESS", default="30/h/key"),
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
