@@ -7,7 +7,7 @@ best one: each join finds at most one row by a key. ``joins_as_written`` has the
 """
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 
 @contextmanager
@@ -24,5 +24,10 @@ def joins_as_written():
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET join_collapse_limit")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET join_collapse_limit")
+        except DatabaseError:
+            # The block's query broke the connection or its transaction, whose rollback undoes the SET;
+            # the block's own error is the one to see.
+            pass
