@@ -28,7 +28,6 @@ class ShownCountPaginator(Paginator):
         self.num_pages = max(self.num_pages, number + more)
         return ShownCountPage(rows[:self.per_page], number, self, more=more)
 
-
     def get_page(self, number):
         """As ``Paginator.get_page``: the first page for what is not a number, the last counted page
         (or the first, if the rows end before it) for a page past the rows."""

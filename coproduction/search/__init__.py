@@ -21,7 +21,8 @@ The contract: an app's ``search.py`` defines ``SEARCH``, a list of ``Document`` 
 
 ``search(user, query)`` answers every kind with a query for the keys of its first rows and, through
 a window count, how many there are, and one reading those rows; ``kind_rows(user, query, kind)`` is
-one kind's ordered QuerySet for a page of its own. Relevance first (PostgreSQL's ts_rank, SQLite's BM25), then recency.
+one kind's ordered QuerySet for a page of its own. Relevance first (PostgreSQL's ts_rank, SQLite's
+BM25), then recency.
 """
 from dataclasses import dataclass, field
 from functools import cache
