@@ -21,6 +21,14 @@ def _english_messages():
         yield
 
 
+@pytest.fixture(params=["visitor", "signed in"])
+def viewer(request, client):
+    """The test client, once as a visitor and once signed in: for pages that must look right to both."""
+    if request.param == "signed in":
+        client.force_login(UserFactory())
+    return client
+
+
 @pytest.fixture
 def eager():
     """Tasks run in-process, also where CI sets a broker (CELERY_TASK_ALWAYS_EAGER is then off)."""

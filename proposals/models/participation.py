@@ -1,7 +1,10 @@
 """What people do with proposals: support, follow, comment, pledge, report; and the status history."""
+from datetime import timedelta
+
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .common import USER, AssistedMixin, HiddenReason
@@ -68,6 +71,13 @@ class Comment(HiddenReason, AssistedMixin):
 
     def __str__(self):
         return self.text[:60]
+
+    def editable_by(self, user, now=None):
+        """Whether ``user`` may still edit this comment: their own, written by themselves, not hidden,
+        within the edit window (the conditions services.comment_edit enforces, each with its message)."""
+        now = now or timezone.now()
+        return (user.is_authenticated and self.author_id == user.pk and self.entered_by_id is None
+                and not self.is_hidden and now - self.created_at <= timedelta(minutes=self.EDIT_WINDOW_MINUTES))
 
 
 class Pledge(AssistedMixin):

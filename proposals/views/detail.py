@@ -1,6 +1,5 @@
 """The proposal page: the proposal, its comments and pledges, and what the visitor may do there."""
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.contrib import messages
 from urllib.parse import urlencode
@@ -205,13 +204,12 @@ def _visible_proposal(request, pk, queryset=None):
 
 
 def _mark_editable(threads, user):
-    """Marks each comment on the page that this person may still edit: their own, written by themselves,
-    within the edit window. The mark is part of the comment, so its kept rendering follows it."""
-    since = timezone.now() - timedelta(minutes=Comment.EDIT_WINDOW_MINUTES)
+    """Marks each comment on the page that this person may still edit (Comment.editable_by). The mark is
+    part of the comment, so its kept rendering follows it."""
+    now = timezone.now()
     for thread in threads:
         for comment in (thread.comment, *thread.replies):
-            comment.editable = (user.is_authenticated and comment.author_id == user.pk and not comment.entered_by_id
-                                and comment.created_at > since)
+            comment.editable = comment.editable_by(user, now)
 
 
 def _detail_context(request, proposal, *, comment_form=None, reply_form=None, reply_to=None, pledge_form=None,

@@ -21,13 +21,6 @@ from .factories import CommentFactory, ProposalFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture(params=["visitor", "signed in"])
-def viewer(request, client):
-    if request.param == "signed in":
-        client.force_login(UserFactory())
-    return client
-
-
 def card(client, proposal, params=None):
     html = client.get("/proposals/", params or {}).content.decode()
     assert f'href="{proposal.get_absolute_url()}"' in html
@@ -227,3 +220,26 @@ def test_each_reply_form_is_its_own_and_shows_its_errors(client, organisation, p
     assert f'id="id_reply{second.pk}_text"' in opened and "field-invalid" in opened
     assert refused_html.count("field-invalid") == 1
     assert "field-invalid" not in client.get(proposal.get_absolute_url()).content.decode()
+
+
+def test_the_edit_link_is_shown_exactly_where_the_edit_is_accepted(organisation, person, staff):
+    from proposals.services import ProposalError
+
+    proposal = ProposalFactory(organisation=organisation)
+    own = services.comment_create(proposal=proposal, author=person, text="Ich helfe mit")
+    late = services.comment_create(proposal=proposal, author=person, text="Ich auch")
+    Comment.objects.filter(pk=late.pk).update(
+        created_at=timezone.now() - timedelta(minutes=Comment.EDIT_WINDOW_MINUTES + 1))
+    hidden = services.comment_create(proposal=proposal, author=person, text="Werbung")
+    services.content_set_hidden(target=hidden, moderator=staff, hidden=True, reason="Werbung")
+    entered = services.comment_create(proposal=proposal, author=person, text="Am Telefon gesagt", entered_by=staff,
+                                      channel="phone", consent_recorded=True)
+    for comment in Comment.objects.filter(pk__in=[own.pk, late.pk, hidden.pk, entered.pk]):
+        for user in (person, staff):
+            try:
+                services.comment_edit(comment=comment, user=user, text=comment.text)
+                accepted = True
+            except ProposalError:
+                accepted = False
+            assert comment.editable_by(user) is accepted, (comment.text, user)
+    assert Comment.objects.get(pk=own.pk).editable_by(person)

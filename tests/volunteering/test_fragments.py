@@ -13,19 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import override
 
 from coproduction import fragments
-from tests.stakeholders.factories import UserFactory
 from volunteering.models import Task
 
 from .factories import ShiftFactory, move_shift, sign_up
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-@pytest.fixture(params=["visitor", "signed in"])
-def viewer(request, client):
-    if request.param == "signed in":
-        client.force_login(UserFactory())
-    return client
 
 
 def card(client, task):
